@@ -1,0 +1,103 @@
+"""Financiers: payers of care (insurers, care offices, municipalities), the public fund and private investors.
+
+Payers contract an innovation structurally only when it pays off for themselves within their own horizon and the
+evidence meets their demand: insurers look 12 months ahead, municipalities 48 (004_0f7fc21ead51925a.txt:1169-1171),
+and purchasers judge mainly on cost (004_0f7fc21ead51925a.txt:1182-1184). The public fund pays development grants
+and pilot money only with private co-financing (004_0f7fc21ead51925a.txt:1942-1944). Investors put private money
+into companies, more readily into technology than into social innovation (004_0f7fc21ead51925a.txt:1231-1238).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+
+from ..pockets import payer_net_value
+from ..scenario import PAYER_TYPES
+
+if TYPE_CHECKING:
+    from ..model import DiffusionModel
+    from .company import Company
+
+
+class Payer(Agent):
+    """The insurer, care office or municipality of one region."""
+
+    def __init__(
+        self, model: DiffusionModel, index: int, kind: str, region: str, horizon_months: int, evidence_demand: float
+    ) -> None:
+        super().__init__(model)
+        self.index = index
+        self.kind = kind
+        self.region = region
+        self.horizon_months = horizon_months
+        self.evidence_demand = evidence_demand
+        self.party = model.ledger.add_party(kind, f"{kind}:{region}", region)
+
+    def step(self) -> None:
+        """Re-decide structural funding: it pays the running cost of the innovations it contracts."""
+        m = self.model
+        mine = m.target_payer == PAYER_TYPES.index(self.kind)
+        value = payer_net_value(m, PAYER_TYPES.index(self.kind), self.horizon_months)
+        m.contracted[self.index] = mine & m.on_market() & (m.evidence >= self.evidence_demand) & (value >= 0)
+
+
+class PublicFund(Agent):
+    """Public innovation money: development grants to companies and project money for pilots, from a yearly budget."""
+
+    def __init__(self, model: DiffusionModel, budget_per_year: float, project_cost: float) -> None:
+        super().__init__(model)
+        self.budget_per_year = budget_per_year
+        self.project_cost = project_cost
+        self.budget_left = budget_per_year
+        self.party = model.ledger.add_party("public_fund", "public fund")
+
+    @property
+    def grant_share(self) -> float:
+        """Share of a project the fund pays: what the private co-financing rule leaves."""
+        return 1.0 - self.model.settings.policy.cofinancing.private_share
+
+    def step(self) -> None:
+        """A new budget year every 12 months; unspent money does not carry over (assumption)."""
+        if self.model.month % 12 == 1:
+            self.budget_left = self.budget_per_year
+
+    def fund_project(self, company: Company) -> bool:
+        """Grant a development project if the company can pay its private share and the budget allows."""
+        grant = self.grant_share * self.project_cost
+        own_share = self.project_cost - grant
+        if grant > self.budget_left or company.cash < own_share + company.burn:
+            return False
+        month = self.model.month
+        self.model.ledger.record(month, "development_grant", self.party, company.party, grant)
+        self.model.ledger.record(month, "development", company.party, 0, self.project_cost)
+        self.budget_left -= grant
+        return True
+
+    def fund_pilots(self, providers: np.ndarray, costs: np.ndarray) -> np.ndarray:
+        """Project money for pilots, first come first served in the given order. Returns which were granted."""
+        grants = self.grant_share * costs
+        granted = np.cumsum(grants) <= self.budget_left
+        if granted.any():
+            self.model.ledger.record(self.model.month, "pilot_grant", self.party, providers[granted], grants[granted])
+            self.budget_left -= float(grants[granted].sum())
+        return granted
+
+
+class Investor(Agent):
+    """A private investor that backs companies short of cash, with an appetite that depends on the kind."""
+
+    def __init__(self, model: DiffusionModel, index: int, appetite: dict[str, float], ticket: float, runway: float):
+        super().__init__(model)
+        self.appetite = appetite
+        self.ticket = ticket
+        self.runway = runway
+        self.party = model.ledger.add_party("investor", f"investor#{index}")
+
+    def step(self) -> None:
+        for company in self.model.companies:
+            short = company.alive and company.cash < self.runway * company.burn
+            if short and self.model.rng.random() < self.appetite[company.kind]:
+                self.model.ledger.record(self.model.month, "investment", self.party, company.party, self.ticket)

@@ -1,0 +1,62 @@
+"""The month's bookkeeping: care spending, running costs, citizens' payments and staff time, into the ledger.
+
+Decisions use projections (:mod:`diffusionsim.pockets`); this module books what actually happened this month,
+from the citizens who really use each innovation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .policies.payment import care_payments
+
+if TYPE_CHECKING:
+    from .model import DiffusionModel
+
+
+def users_per_provider(model: DiffusionModel) -> np.ndarray:
+    """[org, innovation] real users served by each organisation (its clients in the target sector)."""
+    cat, cpa = model.catalogue, model.settings.scale.citizens_per_agent
+    out = np.zeros(model.stage.shape)
+    for k in range(len(cat)):
+        who = np.flatnonzero(model.users[:, k])
+        out[:, k] = np.bincount(model.provider[who, cat.target[k]], minlength=len(out)) * cpa
+    return out
+
+
+def substituted_spending(model: DiffusionModel) -> np.ndarray:
+    """EUR per organisation of care that users no longer need this month (once each user's savings delay passed)."""
+    cat, cpa = model.catalogue, model.settings.scale.citizens_per_agent
+    out = np.zeros(len(model.org_sector))
+    for k in np.flatnonzero(cat.substitutes >= 0):
+        who = np.flatnonzero(model.users[:, k] & (model.user_since[:, k] <= model.month - cat.savings_delay[k]))
+        out += np.bincount(model.provider[who, cat.substitutes[k]], minlength=len(out)) * cpa * cat.substituted_spending[k]
+    return out
+
+
+def book_month(model: DiffusionModel) -> None:
+    """Book this month's flows and staff hours; keep the month's totals for the indicators."""
+    cat, ledger, month = model.catalogue, model.ledger, model.month
+    users = users_per_provider(model)
+    care = care_payments(model, substituted_spending(model), users @ cat.added_spending)
+    ledger.record(month, "care", model.payer_party[model.org_payer], model.org_party, care)
+
+    funded = model.contracted[model.org_payer]  # [org, innovation]
+    payer = np.where(funded, model.payer_party[model.org_payer][:, None], model.org_party[:, None])
+    payee = np.broadcast_to(model.owner_parties()[None, :], users.shape)
+    ledger.record(month, "running_cost", payer, payee, users * cat.running_cost[None, :])
+
+    c, k = np.nonzero(model.users & (cat.citizen_price > 0)[None, :])
+    price = cat.citizen_price[k] * model.settings.scale.citizens_per_agent
+    ledger.record(month, "citizen_payment", model.cit_party[c], model.owner_parties()[k], price)
+
+    hours = users @ cat.hours_saved
+    ledger.record_hours(month, model.org_party, hours)
+    at_home = model.sector_at_home[model.org_sector]
+    model.month_totals = {
+        "care_spending": float(care.sum()),
+        "care_at_home": float(care[at_home].sum()),
+        "staff_hours_saved": float(hours.sum()),
+    }

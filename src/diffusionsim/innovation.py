@@ -1,0 +1,69 @@
+"""The innovation catalogue as arrays: one entry per innovation, in scenario order.
+
+Innovations are data, not agents (DESIGN.md): the organisations, payers and citizens decide about them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import KINDS, SECTORS, Scenario
+
+
+@dataclass
+class Catalogue:
+    """Column view of ``scenario.innovations``; the vectorised rules index these arrays by innovation."""
+
+    ids: list[str]
+    kind: np.ndarray  # index into KINDS
+    multi_party: np.ndarray  # bool
+    target: np.ndarray  # index into SECTORS
+    substitutes: np.ndarray  # index into SECTORS, -1 if it substitutes nothing
+    substituted_spending: np.ndarray  # EUR per user-month removed from the substituted sector
+    added_spending: np.ndarray  # EUR per user-month added to the target sector
+    savings_delay: np.ndarray  # months
+    eligible_share: np.ndarray
+    pilot_cost: np.ndarray  # EUR per real organisation
+    implementation_cost: np.ndarray  # EUR per real organisation
+    running_cost: np.ndarray  # EUR per user-month
+    citizen_price: np.ndarray  # EUR per user-month
+    hours_saved: np.ndarray  # staff hours per user-month
+    needs_digital: np.ndarray  # bool
+    evidence0: np.ndarray
+    owner: list[str]
+    readiness0: np.ndarray  # TRL at start
+
+    @classmethod
+    def from_scenario(cls, sc: Scenario) -> Catalogue:
+        inns = sc.innovations
+
+        def col(attr: str, dtype: type = float) -> np.ndarray:
+            return np.array([getattr(i, attr) for i in inns], dtype=dtype)
+
+        return cls(
+            ids=[i.id for i in inns],
+            kind=np.array([KINDS.index(i.kind) for i in inns]),
+            multi_party=np.array([i.scope == "multi" for i in inns]),
+            target=np.array([SECTORS.index(i.target_sector) for i in inns]),
+            substitutes=np.array(
+                [-1 if i.substitutes_sector is None else SECTORS.index(i.substitutes_sector) for i in inns]
+            ),
+            substituted_spending=col("substituted_spending_per_user_month"),
+            added_spending=col("added_spending_per_user_month"),
+            savings_delay=col("savings_delay_months", int),
+            eligible_share=col("eligible_share"),
+            pilot_cost=col("pilot_cost"),
+            implementation_cost=col("implementation_cost"),
+            running_cost=col("running_cost_per_user_month"),
+            citizen_price=col("citizen_price_per_month"),
+            hours_saved=col("staff_hours_saved_per_user_month"),
+            needs_digital=col("needs_digital_skills", bool),
+            evidence0=col("evidence"),
+            owner=[i.owner for i in inns],
+            readiness0=col("readiness", int),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)

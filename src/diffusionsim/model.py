@@ -1,0 +1,170 @@
+"""The Mesa model: builds the world from a scenario, orders a month, collects the indicators.
+
+One month, in this order (docs/ODD.md, "Process overview and scheduling"):
+
+1. financiers: payers re-decide which innovations they fund structurally; the public fund opens a new budget year;
+   investors back companies short of cash;
+2. companies develop their products (on their own or through co-financed public projects) and pay their costs, or
+   exit when cash runs out;
+3. organisations: awareness spreads (Bass process on the network), pilots end (embedded or abandoned), pilots start,
+   implementations scale;
+4. citizens accept what their providers offer;
+5. the month's money and staff time are booked in the ledger; evidence grows with experience;
+6. the DataCollector records the indicators.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from mesa import DataCollector, Model
+from mesa.agentset import AgentSet
+
+from . import metrics
+from .adoption import step_adoption
+from .agents import CareOrganisation, Citizen
+from .agents.citizen import accept_offers
+from .agents.company import MARKET_READINESS
+from .diffusion import spread_awareness
+from .innovation import Catalogue
+from .ledger import Ledger
+from .bookkeeping import book_month
+from .scenario import Scenario, load_scenario
+from .stages import Stage, check_transitions
+from .world import build_citizens, build_companies, build_financiers, build_network, build_organisations
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
+
+
+class DiffusionModel(Model):
+    """Care innovations spreading through Dutch care under a policy scenario.
+
+    Args:
+        scenario: a validated Scenario, or a path to a scenario file (default: the bundled demo).
+        rng: seed or generator; defaults to the scenario's ``simulation.seed``. All randomness draws from the one
+            generator ``self.rng``, so a seed fixes the whole run.
+        check_stages: verify every stage transition each month (cheap; the tests rely on it).
+    """
+
+    def __init__(self, scenario: Scenario | str | Path | None = None, *, rng=None, check_stages: bool = True) -> None:
+        if scenario is None or isinstance(scenario, str | Path):
+            scenario = load_scenario(scenario or DEFAULT_SCENARIO)
+        super().__init__(rng=scenario.simulation.seed if rng is None else rng)
+        self.settings = scenario
+        self.months = scenario.simulation.months
+        self.month = 0
+        self.check_stages = check_stages
+        self.catalogue = Catalogue.from_scenario(scenario)
+        self.ledger = Ledger(self.months)
+        self.counters: Counter[str] = Counter(pilots_started=0.0, pilots_embedded=0.0, pilots_abandoned=0.0)
+        self._build()
+        self.month_totals = {"care_spending": float(self.org_base_spending.sum()), "staff_hours_saved": 0.0}
+        self.month_totals["care_at_home"] = float(self.org_base_spending[self.sector_at_home[self.org_sector]].sum())
+        self.datacollector = DataCollector(model_reporters=metrics.reporters(self))
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------------------------------ world
+    def _build(self) -> None:
+        build_organisations(self)
+        self.adjacency = build_network(self)
+        build_citizens(self)
+        build_financiers(self)
+        build_companies(self)
+        self.ledger.freeze()
+        n_org, n_inn = len(self.org_sector), len(self.catalogue)
+        cat = self.catalogue
+        self.relevant = self.org_sector[:, None] == cat.target[None, :]
+        self.target_payer = self.sector_payer[cat.target]  # payer type of each innovation's target sector
+        self.stage = np.full((n_org, n_inn), Stage.UNAWARE, dtype=np.int8)
+        self.stage_month = np.zeros((n_org, n_inn), dtype=np.int32)
+        self.readiness = cat.readiness0.copy()
+        self.experience = np.zeros(n_inn)
+        self.regional_experience = np.zeros((len(self.settings.regions), n_inn))
+        self.evidence = cat.evidence0.copy()
+        self.contracted = np.zeros((len(self.payers), n_inn), dtype=bool)
+        n_cit = len(self.cit_region)
+        # Eligible: a client of the care the innovation replaces (the substituted sector's clients for care that moves
+        # between sectors, such as hospital care at home; else the target sector's), with the innovation's share.
+        base = np.where((cat.substitutes >= 0) & (cat.substitutes != cat.target), cat.substitutes, cat.target)
+        self.eligible = self.client[:, base] & (self.rng.random((n_cit, n_inn)) < cat.eligible_share)
+        # Real eligible people per organisation of the target sector: what an organisation can expect to reach.
+        self.org_eligible = np.zeros((n_org, n_inn))
+        for k in range(n_inn):
+            who = self.eligible[:, k]
+            self.org_eligible[:, k] = np.bincount(self.provider[who, cat.target[k]], minlength=n_org)
+        self.org_eligible *= self.settings.scale.citizens_per_agent
+        self.reach_draw = self.rng.random((n_cit, n_inn))
+        self.users = np.zeros((n_cit, n_inn), dtype=bool)
+        self.user_since = np.zeros((n_cit, n_inn), dtype=np.int32)
+
+    @property
+    def organisations(self) -> AgentSet:
+        """The care organisations (a Mesa AgentSet)."""
+        return self.agents_by_type[CareOrganisation]
+
+    @property
+    def citizens(self) -> AgentSet:
+        """The citizens (a Mesa AgentSet)."""
+        return self.agents_by_type[Citizen]
+
+    # ------------------------------------------------------------------------------------------ state helpers
+    def on_market(self) -> np.ndarray:
+        """Per innovation: ready for the market and its owner still in business."""
+        alive = np.array([c.alive for c in self.owner])
+        return (self.readiness >= MARKET_READINESS) & alive
+
+    def owner_parties(self) -> np.ndarray:
+        """Per innovation, the ledger party that is paid for it: the owner, or the outside world once it exited."""
+        return np.array([c.party if c.alive else 0 for c in self.owner], dtype=np.int64)
+
+    def move(self, mask: np.ndarray, to: Stage) -> None:
+        """Move the cells in `mask` to stage `to`."""
+        org, k = np.nonzero(mask)
+        self.move_cells(org, k, to)
+
+    def move_cells(self, org: np.ndarray, k: np.ndarray, to: Stage) -> None:
+        if len(org) == 0:
+            return
+        if self.check_stages:
+            check_transitions(self.stage[org, k], np.full(len(org), to))
+        self.stage[org, k] = to
+        self.stage_month[org, k] = self.month
+
+    def add_experience(self, org: np.ndarray, k: np.ndarray) -> None:
+        """Completed pilots and implementations add to the evidence, nationally and in the organisation's region."""
+        w = self.org_weight[org]
+        np.add.at(self.experience, k, w)
+        np.add.at(self.regional_experience, (self.org_region[org], k), w)
+
+    def update_evidence(self) -> None:
+        """Evidence closes the gap to 1 as experience accumulates: e = 1 - (1 - e0)·exp(-experience / scale)."""
+        scale = self.settings.behaviour.evidence_scale
+        self.evidence = 1.0 - (1.0 - self.catalogue.evidence0) * np.exp(-self.experience / scale)
+
+    # ------------------------------------------------------------------------------------------ the month
+    def step(self) -> None:
+        self.month += 1
+        for payer in self.payers:
+            payer.step()
+        self.public_fund.step()
+        for investor in self.investors:
+            investor.step()
+        for company in self.rng.permutation(np.array(self.companies, dtype=object)):
+            company.step()
+        spread_awareness(self)
+        step_adoption(self)
+        accept_offers(self)
+        book_month(self)
+        self.update_evidence()
+        self.datacollector.collect(self)
+        self.running = self.month < self.months
+
+    def run(self, months: int | None = None, progress=None) -> DiffusionModel:
+        """Run `months` months (default: the scenario's), calling `progress(month)` after each."""
+        for _ in range(self.months if months is None else months):
+            self.step()
+            if progress is not None:
+                progress(self.month)
+        return self

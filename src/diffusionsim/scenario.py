@@ -1,0 +1,432 @@
+"""Scenario schema, TOML loading, `extends`, `--set` overrides and readable validation errors.
+
+A scenario file is data: it is parsed with :mod:`tomllib` and validated by pydantic; nothing in it is executed.
+Every behavioural parameter of the model lives here with a default, a unit and a source (a line in
+``../shared/seeds/`` or the word "assumption"), so that no number is hidden in the model code.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SECTORS = (
+    "hospital",
+    "gp",
+    "home_nursing",
+    "elderly_care",
+    "disability_care",
+    "mental_health",
+    "municipal_social_care",
+)
+Sector = Literal[
+    "hospital", "gp", "home_nursing", "elderly_care", "disability_care", "mental_health", "municipal_social_care"
+]
+PayerType = Literal["insurer", "care_office", "municipality"]
+PAYER_TYPES = ("insurer", "care_office", "municipality")
+Kind = Literal["technological", "social", "process"]
+KINDS = ("technological", "social", "process")
+Scope = Literal["single", "multi"]
+Intensity = Literal["low", "middle", "high"]
+INTENSITIES = ("low", "middle", "high")
+CompanyType = Literal["startup", "scaleup", "established"]
+PaymentRegime = Literal["fee_for_service"]
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+
+
+def _field(default: Any, unit: str, source: str, **kw: Any) -> Any:
+    """A schema field that carries its unit and source, shown by `diffusionsim validate --explain`."""
+    return Field(default, json_schema_extra={"unit": unit, "source": source}, **kw)
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown keys are errors, so a typo never silently falls back to a default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(Strict):
+    name: str = "unnamed"
+    description: str = ""
+
+
+class Simulation(Strict):
+    months: int = _field(120, "months", "DESIGN.md: monthly steps, 10-year horizon", ge=1, le=1200)
+    seed: int = _field(12345, "-", "assumption: any fixed seed", ge=0)
+
+
+class Scale(Strict):
+    citizens: int = _field(20_000, "agents", "assumption: enough agents for stable shares", ge=1)
+    citizens_per_agent: float = _field(
+        895.0, "people per agent", "assumption: 17.9 million inhabitants / 20,000 agents", gt=0
+    )
+    fte_hours_per_month: float = _field(130.0, "hours per FTE-month", "assumption: 36 h/week less leave", gt=0)
+
+
+class SectorParams(Strict):
+    organisations: int = _field(100, "real organisations", "assumption", ge=1)
+    organisations_per_agent: float = _field(1.0, "real organisations per agent", "assumption", gt=0)
+    payer: PayerType = _field("insurer", "-", "004_0f7fc21ead51925a.txt:378-393: Zvw/Wlz/Wmo")
+    client_share: Share = _field(0.1, "share of population in care per month", "assumption")
+    spending_per_client_month: NonNegative = _field(300.0, "EUR per client-month", "assumption")
+    at_home: bool = _field(False, "-", "assumption: care delivered in the own living environment")
+    horizon_months: int = _field(36, "months", "assumption: provider planning horizon", ge=1, le=240)
+    staff_shortage: Share = _field(0.08, "vacancy share", "assumption; shortage context 000_991d8b1a8065d35d.txt:7")
+
+
+class Region(Strict):
+    name: str
+    population_share: Positive
+    cooperation: Intensity = _field("low", "-", "002_ac36531e09462072.txt table 1")
+
+
+class CooperationEffects(Strict):
+    """What one cooperation intensity of 002 table 1 does to the model."""
+
+    knowledge_sharing: NonNegative = _field(1.0, "multiplier on within-region word of mouth", "assumption")
+    shared_evidence: bool = _field(False, "-", "002_ac36531e09462072.txt:65-66: others use the results of one test")
+    procurement_discount: Share = _field(0.0, "share off implementation cost", "assumption; joint procurement 002_ac36531e09462072.txt:330-331")
+    coordination: Share = _field(0.5, "chance a multi-party innovation finds its partners", "assumption")
+
+
+def _default_cooperation() -> dict[str, CooperationEffects]:
+    return {
+        "low": CooperationEffects(),
+        "middle": CooperationEffects(knowledge_sharing=1.5, coordination=0.65),
+        "high": CooperationEffects(
+            knowledge_sharing=2.0, shared_evidence=True, procurement_discount=0.15, coordination=0.8
+        ),
+    }
+
+
+class Network(Strict):
+    mixing: Literal["network", "complete"] = _field("network", "-", "assumption")
+    within_region_degree: NonNegative = _field(6.0, "mean ties within region", "assumption")
+    cross_region_degree: NonNegative = _field(1.0, "mean ties across regions", "000_991d8b1a8065d35d.txt:24,36: cross-regional learning")
+    pilot_influence: Share = _field(0.5, "weight of a piloting neighbour vs an adopter", "assumption")
+
+
+class Diffusion(Strict):
+    p: NonNegative = _field(0.03, "per year", "assumption: Bass external influence, Sultan et al. 1990 mean")
+    q: NonNegative = _field(0.38, "per year", "assumption: Bass internal influence, Sultan et al. 1990 mean")
+
+
+class Behaviour(Strict):
+    frictions: bool = _field(True, "-", "false = the Bass limit: aware organisations adopt at once")
+    pilot_rate: Share = _field(0.05, "per month", "assumption")
+    pilot_months: int = _field(12, "months", "assumption", ge=1, le=120)
+    unfunded_pilot_factor: Share = _field(0.3, "multiplier without project money", "assumption")
+    scale_rate: Share = _field(0.03, "per month", "assumption")
+    decision_noise: Positive = _field(0.5, "logit scale, share of gross cost", "assumption")
+    expected_uptake: Share = _field(0.4, "share of eligible clients an organisation expects to reach", "assumption")
+    implemented_reach: Share = _field(0.3, "share of eligible clients offered before scaling", "assumption")
+    wage_per_hour: NonNegative = _field(45.0, "EUR per staff hour", "assumption")
+    shortage_premium: NonNegative = _field(
+        3.0, "extra value of an hour per unit vacancy share", "assumption"
+    )
+    shortage_slack_effect: NonNegative = _field(
+        3.0, "loss of innovation slack per unit vacancy share", "004_0f7fc21ead51925a.txt:720-724,786-787: shortage removes slack"
+    )
+    capability_mean: Share = _field(0.6, "0-1", "assumption")
+    capability_sd: Annotated[float, Field(ge=0.0, le=0.5)] = _field(0.15, "0-1", "assumption; 0 = homogeneous")
+    evidence_scale: Positive = _field(40.0, "real organisations' experience to close 63% of the evidence gap", "assumption")
+
+
+class Citizens(Strict):
+    ses_shares: dict[Literal["low", "middle", "high"], Share] = _field(
+        {"low": 0.3, "middle": 0.4, "high": 0.3}, "shares", "assumption"
+    )
+    digital_skills_mean: dict[Literal["low", "middle", "high"], Share] = _field(
+        {"low": 0.45, "middle": 0.65, "high": 0.8},
+        "0-1",
+        "assumption; 003_e0c410fab5331684.txt:40: use depends on skills",
+    )
+    motivation_mean: Share = _field(0.6, "0-1", "assumption; 003_e0c410fab5331684.txt:40: use depends on motivation")
+    acceptance_rate: Share = _field(0.15, "per month when offered", "assumption")
+
+
+class Payer(Strict):
+    horizon_months: int = _field(12, "months", "004_0f7fc21ead51925a.txt:1169-1171", ge=1, le=240)
+    evidence_demand: Share = _field(0.6, "evidence level needed to contract", "assumption")
+
+
+class PublicFund(Strict):
+    grant_budget_per_year: NonNegative = _field(40e6, "EUR per year", "assumption")
+    project_cost: NonNegative = _field(500_000.0, "EUR per development project", "assumption")
+    grant_application_rate: Share = _field(0.08, "per month per developing company", "assumption")
+
+
+class Investors(Strict):
+    count: int = _field(3, "agents", "assumption", ge=0)
+    appetite: dict[Kind, Share] = _field(
+        {"technological": 0.06, "process": 0.03, "social": 0.005},
+        "chance per month to invest in a company short of cash",
+        "assumption; 004_0f7fc21ead51925a.txt:1231-1238,1935-1940: private money favours technology",
+    )
+    ticket: NonNegative = _field(1.5e6, "EUR per investment", "assumption")
+    runway_months: NonNegative = _field(12.0, "months of burn below which a company seeks money", "assumption")
+
+
+class Financiers(Strict):
+    insurer: Payer = Payer(horizon_months=12, evidence_demand=0.6)
+    care_office: Payer = Payer(horizon_months=12, evidence_demand=0.5)
+    municipality: Payer = Payer(horizon_months=48, evidence_demand=0.4)
+    public_fund: PublicFund = PublicFund()
+    investors: Investors = Investors()
+
+
+class Payment(Strict):
+    regime: PaymentRegime = _field("fee_for_service", "-", "004_0f7fc21ead51925a.txt:1018-1025")
+
+
+class Cofinancing(Strict):
+    private_share: Share = _field(0.4, "share of a public grant paid privately", "004_0f7fc21ead51925a.txt:1942-1944")
+
+
+class Policy(Strict):
+    payment: Payment = Payment()
+    cofinancing: Cofinancing = Cofinancing()
+
+
+class Company(Strict):
+    id: str
+    type: CompanyType = "startup"
+    cash: NonNegative = _field(1e6, "EUR", "assumption")
+    burn_per_month: NonNegative = _field(60_000.0, "EUR per month", "assumption")
+    development_rate: Share = _field(0.02, "chance per month of one readiness level on own means", "assumption")
+
+
+class Innovation(Strict):
+    id: str
+    name: str = ""
+    kind: Kind
+    scope: Scope = "single"
+    target_sector: Sector
+    owner: str
+    readiness: int = _field(9, "technology readiness level (9 = on the market)", "assumption", ge=1, le=9)
+    substitutes_sector: Sector | None = _field(None, "-", "004_0f7fc21ead51925a.txt:1009-1013,1018-1025")
+    substituted_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month", "assumption")
+    added_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month to the target sector", "assumption")
+    savings_delay_months: int = _field(0, "months before substitution savings start", "assumption", ge=0)
+    eligible_share: Share = _field(0.2, "share of the target sector's clients", "assumption")
+    pilot_cost: NonNegative = _field(50_000.0, "EUR per real organisation", "assumption")
+    implementation_cost: NonNegative = _field(100_000.0, "EUR per real organisation", "assumption")
+    running_cost_per_user_month: NonNegative = _field(20.0, "EUR per user-month", "assumption")
+    citizen_price_per_month: NonNegative = _field(0.0, "EUR per user-month paid by the citizen", "assumption")
+    staff_hours_saved_per_user_month: NonNegative = _field(0.5, "hours per user-month", "assumption")
+    needs_digital_skills: bool = _field(False, "-", "004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality")
+    evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
+
+
+class Scenario(Strict):
+    """A whole scenario. Sections default to the baseline assumptions; files override what they state."""
+
+    meta: Meta = Meta()
+    simulation: Simulation = Simulation()
+    scale: Scale = Scale()
+    sectors: dict[Sector, SectorParams] = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+    cooperation: dict[Intensity, CooperationEffects] = Field(default_factory=_default_cooperation)
+    network: Network = Network()
+    diffusion: Diffusion = Diffusion()
+    behaviour: Behaviour = Behaviour()
+    citizens: Citizens = Citizens()
+    financiers: Financiers = Financiers()
+    policy: Policy = Policy()
+    companies: list[Company] = Field(min_length=1)
+    innovations: list[Innovation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        company_ids = [c.id for c in self.companies]
+        _unique(company_ids, "companies", "id")
+        _unique([i.id for i in self.innovations], "innovations", "id")
+        _unique([r.name for r in self.regions], "regions", "name")
+        for n, inn in enumerate(self.innovations):
+            if inn.owner not in company_ids:
+                raise _ref_error(f"innovations.{n}.owner", inn.owner, f"one of the company ids {company_ids}")
+            if inn.target_sector not in self.sectors:
+                raise _ref_error(
+                    f"innovations.{n}.target_sector", inn.target_sector, f"a sector the scenario defines {list(self.sectors)}"
+                )
+            if inn.substitutes_sector is not None and inn.substitutes_sector not in self.sectors:
+                raise _ref_error(
+                    f"innovations.{n}.substitutes_sector",
+                    inn.substitutes_sector,
+                    f"a sector the scenario defines {list(self.sectors)}",
+                )
+        for level in INTENSITIES:
+            if any(r.cooperation == level for r in self.regions) and level not in self.cooperation:
+                raise _ref_error("cooperation", level, "an entry for every intensity the regions use")
+        return self
+
+
+class ScenarioError(Exception):
+    """One readable message: file, key path, value, what is allowed."""
+
+
+class _RefError(ValueError):
+    def __init__(self, loc: str, value: Any, allowed: str) -> None:
+        super().__init__(f"{loc}|{value!r}|{allowed}")
+        self.loc, self.value, self.allowed = loc, value, allowed
+
+
+def _ref_error(loc: str, value: Any, allowed: str) -> _RefError:
+    return _RefError(loc, value, allowed)
+
+
+def _unique(values: list[str], section: str, key: str) -> None:
+    seen: set[str] = set()
+    for n, v in enumerate(values):
+        if v in seen:
+            raise _ref_error(f"{section}.{n}.{key}", v, f"a {key} not used before in {section}")
+        seen.add(v)
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file and resolve its `extends` chain (a file may build on another, relative to itself)."""
+    return _read_toml(Path(path), seen=())
+
+
+def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    path = path.resolve()
+    if path in seen:
+        raise ScenarioError(f"{path}: 'extends' forms a loop: {' -> '.join(str(p) for p in (*seen, path))}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}; allowed: a valid TOML document") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a UTF-8 text file; allowed: a TOML document") from None
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: key 'extends' has value {parent!r}; allowed: a path to another scenario file")
+    base = _read_toml(path.parent / parent, (*seen, path))
+    return deep_merge(base, data)
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value (including arrays of tables) replaces the base value."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Parse ``path.to.key=value``; the value is read as a TOML value, or as a plain string if it is not one."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text!r}: expected path.to.key=value")
+    path, raw = text.split("=", 1)
+    keys = [k for k in path.strip().split(".")]
+    if not all(keys):
+        raise ScenarioError(f"--set {text!r}: the key path {path!r} has an empty part")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return keys, value
+
+
+def apply_override(data: dict[str, Any], keys: list[str], value: Any) -> None:
+    """Set a value by dotted path; list items are addressed by index or by their `id`/`name`."""
+    node: Any = data
+    for n, key in enumerate(keys):
+        last = n == len(keys) - 1
+        where = ".".join(keys[: n + 1])
+        if isinstance(node, list):
+            idx = _list_index(node, key, where)
+            if last:
+                node[idx] = value
+            else:
+                node = node[idx]
+            continue
+        if not isinstance(node, dict):
+            raise ScenarioError(f"--set {'.'.join(keys)}: '{'.'.join(keys[:n])}' is a value, not a table")
+        if last:
+            node[key] = value
+        else:
+            node = node.setdefault(key, {})
+
+
+def _list_index(items: list[Any], key: str, where: str) -> int:
+    if key.isdigit() and int(key) < len(items):
+        return int(key)
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and key in (item.get("id"), item.get("name")):
+            return i
+    raise ScenarioError(f"--set {where}: no item {key!r}; allowed: an index below {len(items)} or an item's id")
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, merge, override and validate a scenario file. Raises ScenarioError with one readable message."""
+    path = Path(path)
+    data = read_toml(path)
+    for text in overrides:
+        apply_override(data, *parse_override(text))
+    return validate(data, source=str(path))
+
+
+def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a parsed scenario; every problem is reported with its key path, value and what is allowed."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = [_describe(err, data) for err in exc.errors(include_url=False)]
+        raise ScenarioError(f"{source}: invalid scenario:\n  " + "\n  ".join(lines)) from None
+
+
+def _describe(err: dict[str, Any], data: dict[str, Any]) -> str:
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, _RefError):
+        return f"key '{ctx_error.loc}': value {ctx_error.value!r}; allowed: {ctx_error.allowed}"
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"key '{loc}': unknown key (value {err.get('input')!r}); allowed: the keys of the schema (diffusionsim validate --explain)"
+    if kind == "missing":
+        return f"key '{loc}': missing; allowed: a value must be given"
+    value = err.get("input")
+    return f"key '{loc}': value {value!r}; allowed: {_allowed(err)}"
+
+
+def _allowed(err: dict[str, Any]) -> str:
+    ctx = err.get("ctx") or {}
+    bounds = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    for key, sym in bounds.items():
+        if key in ctx:
+            return f"a number {sym} {ctx[key]}"
+    if "expected" in ctx:
+        return ctx["expected"]
+    if "min_length" in ctx:
+        return f"at least {ctx['min_length']} item(s)"
+    return err["msg"].lower()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario (defaults filled in), so two files that mean the same hash the same."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_hash(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
