@@ -12,7 +12,7 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -288,7 +288,7 @@ def _unique(values: list[str], section: str, key: str) -> None:
     seen: set[str] = set()
     for n, v in enumerate(values):
         if v in seen:
-            raise _ref_error(f"{section}.{n}.{key}", v, f"a {key} not used before in {section}")
+            raise _ref_error(f"{section}.{n}.{key}", v, f"an {key} value not used before in {section}")
         seen.add(v)
 
 
@@ -317,7 +317,13 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: key 'extends' has value {parent!r}; allowed: a path to another scenario file")
-    base = _read_toml(path.parent / parent, (*seen, path))
+    base_path = (path.parent / parent).resolve()
+    if not base_path.is_file():
+        raise ScenarioError(
+            f"{path}: key 'extends': value {parent!r}; allowed: a path, relative to this file, of an existing "
+            f"scenario file (no file at {base_path})"
+        )
+    base = _read_toml(base_path, (*seen, path))
     return deep_merge(base, data)
 
 
@@ -399,14 +405,37 @@ def _describe(err: dict[str, Any], data: dict[str, Any]) -> str:
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, _RefError):
         return f"key '{ctx_error.loc}': value {ctx_error.value!r}; allowed: {ctx_error.allowed}"
-    loc = ".".join(str(p) for p in err["loc"])
+    parts = [str(p) for p in err["loc"] if p != "[key]"]
+    loc = ".".join(parts)
     kind = err["type"]
     if kind == "extra_forbidden":
-        return f"key '{loc}': unknown key (value {err.get('input')!r}); allowed: the keys of the schema (diffusionsim validate --explain)"
+        allowed = ", ".join(_keys_at(parts[:-1]))
+        return f"key '{loc}': unknown key (value {err.get('input')!r}); allowed keys here: {allowed}"
     if kind == "missing":
         return f"key '{loc}': missing; allowed: a value must be given"
-    value = err.get("input")
-    return f"key '{loc}': value {value!r}; allowed: {_allowed(err)}"
+    return f"key '{loc}': value {err.get('input')!r}; allowed: {_allowed(err)}"
+
+
+def _keys_at(parts: list[str]) -> list[str]:
+    """The keys the schema allows in the table at `parts` (list indices and dict keys are stepped over)."""
+    model: type[BaseModel] = Scenario
+    for part in parts:
+        field = model.model_fields.get(part)
+        if field is None:
+            continue  # an index or a dict key: stay with the item type found below
+        model = _model_in(field.annotation) or model
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel class inside an annotation such as Payer, list[Company] or dict[Sector, SectorParams]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _allowed(err: dict[str, Any]) -> str:

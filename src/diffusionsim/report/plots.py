@@ -1,0 +1,36 @@
+"""Figures. Matplotlib with the Agg backend, so they render on a machine without a screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ORG_PREFIX = "org_adoption:"
+CITIZEN_PREFIX = "citizen_adoption:"
+
+
+def plot_adoption(timeseries: pd.DataFrame, path: str | Path, title: str = "") -> Path:
+    """Adoption curves per innovation: organisations (left) and eligible citizens (right), by year."""
+    years = timeseries["month"] / 12.0
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharex=True)
+    for ax, prefix, label in (
+        (axes[0], ORG_PREFIX, "organisations that implemented or scaled"),
+        (axes[1], CITIZEN_PREFIX, "eligible citizens who use it"),
+    ):
+        for col in [c for c in timeseries.columns if c.startswith(prefix)]:
+            ax.plot(years, timeseries[col], label=col.removeprefix(prefix))
+        ax.set_xlabel("year")
+        ax.set_ylabel(f"share of {label}")
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"Adoption per innovation{': ' + title if title else ''}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
