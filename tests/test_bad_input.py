@@ -25,6 +25,7 @@ CASES = {
     "duplicate_company.toml": ("companies.1.id", "'twin'", "not used before"),
     "bad_intensity.toml": ("regions.0.cooperation", "'extreme'", "'middle'"),
     "zero_horizon.toml": ("financiers.insurer.horizon_months", "0", ">= 1"),
+    "eligible_without_substitution.toml": ("innovations.0.eligible_among", "'substituted'", "'target'"),
     "missing_base.toml": ("extends", "'no_such_base.toml'", "existing scenario file"),
 }
 

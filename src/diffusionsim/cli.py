@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -108,17 +109,17 @@ def explain(scenario: Scenario) -> list[str]:
     """Every scalar key of the scenario with its value, and the unit and source the schema gives it."""
     lines: list[str] = []
 
-    def walk(model, prefix: str) -> None:
+    def walk(model: BaseModel, prefix: str) -> None:
         for name, info in type(model).model_fields.items():
             value = getattr(model, name)
             path = f"{prefix}{name}"
             extra = info.json_schema_extra or {}
-            if hasattr(value, "model_fields"):
+            if isinstance(value, BaseModel):
                 walk(value, path + ".")
-            elif isinstance(value, dict) and value and all(hasattr(v, "model_fields") for v in value.values()):
+            elif isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
                 for key, item in value.items():
                     walk(item, f"{path}.{key}.")
-            elif isinstance(value, list) and value and all(hasattr(v, "model_fields") for v in value):
+            elif isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
                 for i, item in enumerate(value):
                     walk(item, f"{path}.{getattr(item, 'id', None) or getattr(item, 'name', None) or i}.")
             else:

@@ -3,8 +3,10 @@
 An unaware organisation becomes aware of a marketed innovation with the yearly hazard p + q·x, where p is the
 companies' outreach (external influence), q word of mouth (internal influence) and x the share of its peers that
 adopted (piloting peers count with weight ``network.pilot_influence``). With complete mixing and no frictions this is
-exactly the Bass (1969) model, which the tests hold to its closed form. Word of mouth within a region is multiplied
-by the region's knowledge sharing (002_ac36531e09462072.txt:279-289). Peers are organisations of the same sector,
+exactly the Bass (1969) model, which the tests hold to its closed form. The word of mouth an organisation receives
+(from all its peers) is multiplied by its own region's knowledge sharing (002_ac36531e09462072.txt:279-289).
+Exposure is the unweighted share of peer agents on the network, and the share of real organisations (agents weighted
+by how many they stand for) under complete mixing. Peers are organisations of the same sector,
 mostly in the same region, with some ties across regions (000_991d8b1a8065d35d.txt:24,36).
 """
 
@@ -34,7 +36,11 @@ def exposure(model: DiffusionModel) -> np.ndarray:
 
 
 def spread_awareness(model: DiffusionModel) -> None:
-    """Unaware organisations in the target sector of a marketed innovation become aware with the Bass hazard."""
+    """Unaware organisations in an innovation's target sector become aware with the Bass hazard.
+
+    Companies' outreach (p) needs the product on the market and its owner in business; word of mouth (q) goes on
+    about a product whose owner exited, but such a product can no longer be piloted (adoption.start_pilots).
+    """
     d = model.settings.diffusion
     rate = d.p * model.on_market()[None, :] + d.q * model.org_knowledge[:, None] * exposure(model)
     chance = 1.0 - np.exp(-rate / MONTHS_PER_YEAR)

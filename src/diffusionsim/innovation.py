@@ -24,6 +24,7 @@ class Catalogue:
     substituted_spending: np.ndarray  # EUR per user-month removed from the substituted sector
     added_spending: np.ndarray  # EUR per user-month added to the target sector
     savings_delay: np.ndarray  # months
+    eligible_base: np.ndarray  # index into SECTORS: the sector whose clients can use it
     eligible_share: np.ndarray
     pilot_cost: np.ndarray  # EUR per real organisation
     implementation_cost: np.ndarray  # EUR per real organisation
@@ -53,6 +54,9 @@ class Catalogue:
             substituted_spending=col("substituted_spending_per_user_month"),
             added_spending=col("added_spending_per_user_month"),
             savings_delay=col("savings_delay_months", int),
+            eligible_base=np.array(
+                [SECTORS.index(i.substitutes_sector if i.eligible_among == "substituted" else i.target_sector) for i in inns]
+            ),
             eligible_share=col("eligible_share"),
             pilot_cost=col("pilot_cost"),
             implementation_cost=col("implementation_cost"),

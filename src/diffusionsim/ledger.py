@@ -94,7 +94,9 @@ class Ledger:
         self.balance += inc - out
         self.paid[:, k] += out
         self.received[:, k] += inc
-        np.add.at(self.cube[month, k], (self.type_of[payer], self.type_of[payee]), amount)
+        t = len(PARTY_TYPES)
+        pair = self.type_of[payer] * t + self.type_of[payee]
+        self.cube[month, k] += np.bincount(pair, weights=amount, minlength=t * t).reshape(t, t)
         return float(amount.sum())
 
     def record_hours(self, month: int, party, hours) -> None:

@@ -35,16 +35,16 @@ def org_awareness(model: DiffusionModel, k: int) -> float:
 
 
 def citizen_adoption(model: DiffusionModel, k: int) -> float:
-    """Share of eligible citizens who use innovation k."""
-    eligible = model.eligible[:, k]
-    return float(model.users[eligible, k].mean()) if eligible.any() else 0.0
+    """Share of eligible citizens who use innovation k (users are always eligible)."""
+    eligible = model.eligible_count[k]
+    return float(model.users[:, k].sum() / eligible) if eligible else 0.0
 
 
 def citizen_adoption_by_ses(model: DiffusionModel, group: int) -> float:
     """Share of eligible (citizen, innovation) pairs in use, for one SES group (0 low, 1 middle, 2 high)."""
     rows = model.cit_ses == group
-    eligible = model.eligible[rows]
-    return float(model.users[rows][eligible].mean()) if eligible.any() else 0.0
+    eligible = model.eligible_per_citizen[rows].sum()
+    return float(model.users[rows].sum() / eligible) if eligible else 0.0
 
 
 def ses_gap(model: DiffusionModel) -> float:

@@ -85,10 +85,9 @@ class DiffusionModel(Model):
         self.evidence = cat.evidence0.copy()
         self.contracted = np.zeros((len(self.payers), n_inn), dtype=bool)
         n_cit = len(self.cit_region)
-        # Eligible: a client of the care the innovation replaces (the substituted sector's clients for care that moves
-        # between sectors, such as hospital care at home; else the target sector's), with the innovation's share.
-        base = np.where((cat.substitutes >= 0) & (cat.substitutes != cat.target), cat.substitutes, cat.target)
-        self.eligible = self.client[:, base] & (self.rng.random((n_cit, n_inn)) < cat.eligible_share)
+        # Eligible: a client of the sector named by the innovation's eligible_among (the target sector, or for care that
+        # moves between sectors such as hospital care at home, the substituted one), with the innovation's share.
+        self.eligible = self.client[:, cat.eligible_base] & (self.rng.random((n_cit, n_inn)) < cat.eligible_share)
         # Real eligible people per organisation of the target sector: what an organisation can expect to reach.
         self.org_eligible = np.zeros((n_org, n_inn))
         for k in range(n_inn):
@@ -96,6 +95,8 @@ class DiffusionModel(Model):
             self.org_eligible[:, k] = np.bincount(self.provider[who, cat.target[k]], minlength=n_org)
         self.org_eligible *= self.settings.scale.citizens_per_agent
         self.reach_draw = self.rng.random((n_cit, n_inn))
+        self.eligible_count = self.eligible.sum(axis=0)  # per innovation
+        self.eligible_per_citizen = self.eligible.sum(axis=1)
         self.users = np.zeros((n_cit, n_inn), dtype=bool)
         self.user_since = np.zeros((n_cit, n_inn), dtype=np.int32)
 
@@ -133,7 +134,8 @@ class DiffusionModel(Model):
         self.stage_month[org, k] = self.month
 
     def add_experience(self, org: np.ndarray, k: np.ndarray) -> None:
-        """Completed pilots and implementations add to the evidence, nationally and in the organisation's region."""
+        """Completed pilots (embedded or abandoned) and implementations built on shared evidence add experience,
+        nationally and in the organisation's region. Frictionless (Bass-limit) implementations add none."""
         w = self.org_weight[org]
         np.add.at(self.experience, k, w)
         np.add.at(self.regional_experience, (self.org_region[org], k), w)

@@ -85,14 +85,14 @@ class SectorParams(Strict):
 
 class Region(Strict):
     name: str
-    population_share: Positive
+    population_share: float = Field(gt=0.0, json_schema_extra={"unit": "relative share (normalised)", "source": "assumption"})
     cooperation: Intensity = _field("low", "-", "002_ac36531e09462072.txt table 1")
 
 
 class CooperationEffects(Strict):
     """What one cooperation intensity of 002 table 1 does to the model."""
 
-    knowledge_sharing: NonNegative = _field(1.0, "multiplier on within-region word of mouth", "assumption")
+    knowledge_sharing: NonNegative = _field(1.0, "multiplier on the word of mouth a region's organisations receive", "assumption")
     shared_evidence: bool = _field(False, "-", "002_ac36531e09462072.txt:65-66: others use the results of one test")
     procurement_discount: Share = _field(0.0, "share off implementation cost", "assumption; joint procurement 002_ac36531e09462072.txt:330-331")
     coordination: Share = _field(0.5, "chance a multi-party innovation finds its partners", "assumption")
@@ -152,6 +152,9 @@ class Citizens(Strict):
     )
     motivation_mean: Share = _field(0.6, "0-1", "assumption; 003_e0c410fab5331684.txt:40: use depends on motivation")
     acceptance_rate: Share = _field(0.15, "per month when offered", "assumption")
+    trait_sd: Annotated[float, Field(ge=0.0, le=0.5)] = _field(
+        0.15, "sd of digital skills and motivation around their means", "assumption"
+    )
 
 
 class Payer(Strict):
@@ -217,7 +220,10 @@ class Innovation(Strict):
     substituted_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month", "assumption")
     added_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month to the target sector", "assumption")
     savings_delay_months: int = _field(0, "months before substitution savings start", "assumption", ge=0)
-    eligible_share: Share = _field(0.2, "share of the target sector's clients", "assumption")
+    eligible_among: Literal["target", "substituted"] = _field(
+        "target", "-", "assumption: whose clients can use it (substituted: care that moves, e.g. hospital care at home)"
+    )
+    eligible_share: Share = _field(0.2, "share of the clients named by eligible_among", "assumption")
     pilot_cost: NonNegative = _field(50_000.0, "EUR per real organisation", "assumption")
     implementation_cost: NonNegative = _field(100_000.0, "EUR per real organisation", "assumption")
     running_cost_per_user_month: NonNegative = _field(20.0, "EUR per user-month", "assumption")
@@ -258,6 +264,8 @@ class Scenario(Strict):
                 raise _ref_error(
                     f"innovations.{n}.target_sector", inn.target_sector, f"a sector the scenario defines {list(self.sectors)}"
                 )
+            if inn.eligible_among == "substituted" and inn.substitutes_sector is None:
+                raise _ref_error(f"innovations.{n}.eligible_among", "substituted", "'target' when nothing is substituted")
             if inn.substitutes_sector is not None and inn.substitutes_sector not in self.sectors:
                 raise _ref_error(
                     f"innovations.{n}.substitutes_sector",

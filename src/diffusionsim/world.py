@@ -123,8 +123,8 @@ def build_citizens(model: DiffusionModel) -> None:
     digital = np.empty(n)
     for g, name in enumerate(SES_GROUPS):
         mask = ses == g
-        digital[mask] = beta_draws(rng, sc.citizens.digital_skills_mean.get(name, 0.5), 0.15, int(mask.sum()))
-    motivation = beta_draws(rng, sc.citizens.motivation_mean, 0.15, n)
+        digital[mask] = beta_draws(rng, sc.citizens.digital_skills_mean.get(name, 0.5), sc.citizens.trait_sd, int(mask.sum()))
+    motivation = beta_draws(rng, sc.citizens.motivation_mean, sc.citizens.trait_sd, n)
     Citizen.create_agents(
         model,
         n,

@@ -3,12 +3,14 @@
 Payers contract an innovation structurally only when it pays off for themselves within their own horizon and the
 evidence meets their demand: insurers look 12 months ahead, municipalities 48 (004_0f7fc21ead51925a.txt:1169-1171),
 and purchasers judge mainly on cost (004_0f7fc21ead51925a.txt:1182-1184). The public fund pays development grants
-and pilot money only with private co-financing (004_0f7fc21ead51925a.txt:1942-1944). Investors put private money
+and pilot money for the public share only (1 - private_share, 004_0f7fc21ead51925a.txt:1942-1944): a company must
+have its private share in cash; a provider pays its share as part of the pilot fee. Investors put private money
 into companies, more readily into technology than into social innovation (004_0f7fc21ead51925a.txt:1231-1238).
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,9 +41,13 @@ class Payer(Agent):
     def step(self) -> None:
         """Re-decide structural funding: it pays the running cost of the innovations it contracts."""
         m = self.model
-        mine = m.target_payer == PAYER_TYPES.index(self.kind)
-        value = payer_net_value(m, PAYER_TYPES.index(self.kind), self.horizon_months)
-        m.contracted[self.index] = mine & m.on_market() & (m.evidence >= self.evidence_demand) & (value >= 0)
+        m.contracted[self.index] = self.worth_funding & m.on_market() & (m.evidence >= self.evidence_demand)
+
+    @cached_property
+    def worth_funding(self) -> np.ndarray:
+        """Per innovation: in its domain and worth it for its own pocket within its horizon (fixed for a run)."""
+        kind = PAYER_TYPES.index(self.kind)
+        return (self.model.target_payer == kind) & (payer_net_value(self.model, kind, self.horizon_months) >= 0)
 
 
 class PublicFund(Agent):
@@ -77,9 +83,13 @@ class PublicFund(Agent):
         return True
 
     def fund_pilots(self, providers: np.ndarray, costs: np.ndarray) -> np.ndarray:
-        """Project money for pilots, first come first served in the given order. Returns which were granted."""
+        """Project money for pilots in the given order, each if it still fits the budget. Returns which were granted."""
         grants = self.grant_share * costs
-        granted = np.cumsum(grants) <= self.budget_left
+        granted = np.zeros(len(grants), dtype=bool)
+        left = self.budget_left
+        for i, grant in enumerate(grants):
+            if grant <= left:
+                granted[i], left = True, left - grant
         if granted.any():
             self.model.ledger.record(self.model.month, "pilot_grant", self.party, providers[granted], grants[granted])
             self.budget_left -= float(grants[granted].sum())

@@ -1,0 +1,82 @@
+"""The command line end to end on the demo scenario, checking the files it writes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from diffusionsim.cli import main
+from diffusionsim.scenario import file_hash, load_scenario, scenario_hash
+
+
+def test_run_writes_tables_figure_and_manifest(demo_path, tmp_path, capsys):
+    out = tmp_path / "demo"
+    code = main(["run", str(demo_path), "--out", str(out), "--seed", "11", "--months", "24",
+                 "--set", "policy.cofinancing.private_share=0.2"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Adoption after 2 years" in printed and "Net money per party type" in printed
+
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert len(ts) == 25 and ts["month"].tolist() == list(range(25))  # month 0 (the start) to month 24
+    scenario = load_scenario(demo_path)
+    for iid in [i.id for i in scenario.innovations]:
+        assert f"org_adoption:{iid}" in ts and f"citizen_adoption:{iid}" in ts
+    for col in ("pilots_started", "pilots_embedded", "pilots_abandoned", "companies_alive", "companies_on_market",
+                "staff_hours_saved", "fte_saved", "care_at_home_share", "ses_gap", "money:insurer"):
+        assert col in ts
+    assert ts["org_adoption:digital_triage"].between(0, 1).all()
+
+    parties = pd.read_csv(out / "ledger_parties.csv")
+    assert {"provider", "insurer", "care_office", "municipality", "public_fund", "company"} <= set(parties["type"])
+    assert abs(parties["net"].sum()) < 1e-6 * parties["net"].abs().sum()
+    monthly = pd.read_csv(out / "ledger_monthly.csv")
+    assert monthly["month"].max() == 24 and (monthly["amount"] > 0).all()
+
+    png = (out / "adoption.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 11 and manifest["months"] == 24
+    assert manifest["overrides"] == ["policy.cofinancing.private_share=0.2", "simulation.seed=11", "simulation.months=24"]
+    assert manifest["scenario_file_sha256"] == file_hash(demo_path)
+    reproduced = load_scenario(demo_path, manifest["overrides"])
+    assert manifest["scenario_sha256"] == scenario_hash(reproduced)
+    assert manifest["version"] and manifest["start_time"] and manifest["run_seconds"] > 0
+
+
+def test_manifest_reproduces_the_run(demo_path, tmp_path):
+    """Re-running with what the manifest records gives the same table."""
+    main(["run", str(demo_path), "--out", str(tmp_path / "a"), "--months", "12", "--quiet"])
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    main(["run", manifest["scenario_file"], "--out", str(tmp_path / "b"), "--quiet", *sum(
+        (["--set", o] for o in manifest["overrides"]), [])])
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a" / "timeseries.csv"),
+                                  pd.read_csv(tmp_path / "b" / "timeseries.csv"))
+
+
+def test_default_output_directory_is_named_after_the_scenario(demo_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(demo_path), "--months", "3", "--quiet"]) == 0
+    assert (tmp_path / "results" / "demo" / "manifest.json").exists()
+
+
+def test_validate_and_explain(demo_path, capsys):
+    assert main(["validate", str(demo_path), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "valid scenario 'demo'" in out
+    assert "policy.cofinancing.private_share = 0.4  [share of a public grant paid privately; 004_0f7fc21ead51925a.txt:1942-1944]" in out
+    assert "innovations.hospital_at_home.kind = 'technological'" in out
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["validate", "--help"]])
+def test_help_explains_every_option(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    if argv == ["run", "--help"]:
+        for option in ("--out", "--seed", "--months", "--set", "--quiet"):
+            assert option in out
