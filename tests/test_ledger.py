@@ -34,8 +34,15 @@ def test_ledger_rejects_negative_and_self_payments():
         ledger.record(1, "care", a, b, -5.0)
     with pytest.raises(ValueError, match="pay itself"):
         ledger.record(1, "care", a, a, 5.0)
+    with pytest.raises(ValueError, match="non-negative"):
+        ledger.record(1, "care", [a], [b], [-5.0])
+    with pytest.raises(ValueError, match="pay itself"):
+        ledger.record(1, "care", [a], [a], [5.0])
     assert ledger.record(1, "care", [a, a], [b, b], [1.0, 2.0]) == 3.0
-    assert ledger.balance[b] == 3.0 and ledger.balance[a] == -3.0
+    assert ledger.record(1, "investment", b, a, 0.5) == 0.5  # the scalar path books the same way
+    assert ledger.balance[b] == 2.5 and ledger.balance[a] == -2.5
+    assert ledger.paid[a].sum() == 3.0 and ledger.received[a].sum() == 0.5
+    assert ledger.cube[1].sum() == 3.5
 
 
 def test_only_allowed_stage_transitions(demo_path):

@@ -76,6 +76,8 @@ class Ledger:
     # --------------------------------------------------------------------------------- flows
     def record(self, month: int, kind: str, payer, payee, amount) -> float:
         """Book flows payer -> payee (scalars or arrays, broadcast). Returns the total booked."""
+        if np.ndim(payer) == np.ndim(payee) == np.ndim(amount) == 0:
+            return self._record_one(month, kind, int(payer), int(payee), float(amount))
         payer, payee, amount = np.broadcast_arrays(
             np.asarray(payer, dtype=np.int64), np.asarray(payee, dtype=np.int64), np.asarray(amount, dtype=float)
         )
@@ -98,6 +100,22 @@ class Ledger:
         pair = self.type_of[payer] * t + self.type_of[payee]
         self.cube[month, k] += np.bincount(pair, weights=amount, minlength=t * t).reshape(t, t)
         return float(amount.sum())
+
+    def _record_one(self, month: int, kind: str, payer: int, payee: int, amount: float) -> float:
+        """The scalar case of `record` (companies' monthly costs, grants): same checks, no array machinery."""
+        if amount == 0:
+            return 0.0
+        if not np.isfinite(amount) or amount < 0:
+            raise ValueError(f"{kind}: flows must be finite and non-negative, got {amount}")
+        if payer == payee:
+            raise ValueError(f"{kind}: a party cannot pay itself")
+        k = FLOW_KINDS.index(kind)
+        self.balance[payer] -= amount
+        self.balance[payee] += amount
+        self.paid[payer, k] += amount
+        self.received[payee, k] += amount
+        self.cube[month, k, self.type_of[payer], self.type_of[payee]] += amount
+        return amount
 
     def record_hours(self, month: int, party, hours) -> None:
         """Staff hours freed at a party this month (time, not money: it has no payer)."""

@@ -22,29 +22,37 @@ def month(model: DiffusionModel) -> int:
     return model.month
 
 
-def org_adoption(model: DiffusionModel, k: int) -> float:
-    """Share of real organisations in the target sector that implemented or scaled innovation k."""
-    w = model.org_weight * model.relevant[:, k]
-    return float((w * is_adopted(model.stage[:, k])).sum() / max(w.sum(), 1e-12))
+def per_innovation(model: DiffusionModel) -> dict[str, np.ndarray]:
+    """This month's per-innovation shares, computed once per month for all the per-innovation reporters.
+
+    org_adoption: share of real organisations in the target sector that implemented or scaled the innovation;
+    aware: share that knows it (any stage past unaware); citizen_adoption: share of eligible citizens who use it.
+    """
+    cache = model.__dict__.get("_per_innovation")
+    if cache is not None and cache[0] == model.month:
+        return cache[1]
+    w = model.org_weight[:, None] * model.relevant
+    total = np.maximum(w.sum(axis=0), 1e-12)
+    eligible = np.maximum(model.eligible_count, 1)
+    values = {
+        "org_adoption": (w * is_adopted(model.stage)).sum(axis=0) / total,
+        "aware": (w * (model.stage != Stage.UNAWARE)).sum(axis=0) / total,
+        "citizen_adoption": model.users.sum(axis=0) / eligible,
+    }
+    model._per_innovation = (model.month, values)
+    return values
 
 
-def org_awareness(model: DiffusionModel, k: int) -> float:
-    """Share of real organisations in the target sector that know innovation k (any stage past unaware)."""
-    w = model.org_weight * model.relevant[:, k]
-    return float((w * (model.stage[:, k] != Stage.UNAWARE)).sum() / max(w.sum(), 1e-12))
-
-
-def citizen_adoption(model: DiffusionModel, k: int) -> float:
-    """Share of eligible citizens who use innovation k (users are always eligible)."""
-    eligible = model.eligible_count[k]
-    return float(model.users[:, k].sum() / eligible) if eligible else 0.0
+def innovation_share(model: DiffusionModel, name: str, k: int) -> float:
+    """One innovation's value of one of the per-innovation shares."""
+    return float(per_innovation(model)[name][k])
 
 
 def citizen_adoption_by_ses(model: DiffusionModel, group: int) -> float:
     """Share of eligible (citizen, innovation) pairs in use, for one SES group (0 low, 1 middle, 2 high)."""
-    rows = model.cit_ses == group
-    eligible = model.eligible_per_citizen[rows].sum()
-    return float(model.users[rows].sum() / eligible) if eligible else 0.0
+    used = np.bincount(model.cit_ses, weights=model.users.sum(axis=1), minlength=3)[group]
+    eligible = model.eligible_by_ses[group]
+    return float(used / eligible) if eligible else 0.0
 
 
 def ses_gap(model: DiffusionModel) -> float:
@@ -113,9 +121,8 @@ def reporters(model: DiffusionModel) -> dict[str, Any]:
         "public_money_spent": public_money_spent,
     }
     for k, iid in enumerate(model.catalogue.ids):
-        out[f"org_adoption:{iid}"] = partial(org_adoption, k=k)
-        out[f"aware:{iid}"] = partial(org_awareness, k=k)
-        out[f"citizen_adoption:{iid}"] = partial(citizen_adoption, k=k)
+        for name in ("org_adoption", "aware", "citizen_adoption"):
+            out[f"{name}:{iid}"] = partial(innovation_share, name=name, k=k)
     for party_type in PARTY_TYPES:
         out[f"money:{party_type}"] = partial(money, party_type=party_type)
     return out

@@ -25,7 +25,7 @@ from mesa.agentset import AgentSet
 from . import metrics
 from .adoption import step_adoption
 from .agents import CareOrganisation, Citizen
-from .agents.citizen import accept_offers
+from .agents.citizen import accept_offers, acceptance_chance
 from .agents.company import MARKET_READINESS
 from .diffusion import spread_awareness
 from .innovation import Catalogue
@@ -95,8 +95,13 @@ class DiffusionModel(Model):
             self.org_eligible[:, k] = np.bincount(self.provider[who, cat.target[k]], minlength=n_org)
         self.org_eligible *= self.settings.scale.citizens_per_agent
         self.reach_draw = self.rng.random((n_cit, n_inn))
+        # Fixed for the run: each citizen's provider in each innovation's target sector (every citizen has one), whether
+        # it is among the first reached before scaling, and its monthly chance to accept an offer.
+        self.target_provider = self.provider[:, cat.target]
+        self.in_first_reach = self.reach_draw < self.settings.behaviour.implemented_reach
+        self.acceptance = acceptance_chance(self)
         self.eligible_count = self.eligible.sum(axis=0)  # per innovation
-        self.eligible_per_citizen = self.eligible.sum(axis=1)
+        self.eligible_by_ses = np.bincount(self.cit_ses, weights=self.eligible.sum(axis=1), minlength=3)
         self.users = np.zeros((n_cit, n_inn), dtype=bool)
         self.user_since = np.zeros((n_cit, n_inn), dtype=np.int32)
 

@@ -48,20 +48,20 @@ def offered(model: DiffusionModel) -> np.ndarray:
     An implemented innovation reaches a share ``behaviour.implemented_reach`` of the eligible clients; a scaled one
     reaches all of them.
     """
-    cat, b = model.catalogue, model.settings.behaviour
-    provider = model.provider[:, cat.target]  # [c, k] provider in the target sector, -1 if none
-    has = provider >= 0
-    stage = np.where(has, model.stage[np.maximum(provider, 0), np.arange(len(cat))], Stage.UNAWARE)
-    reached = (stage == Stage.SCALED) | ((stage == Stage.IMPLEMENTED) & (model.reach_draw < b.implemented_reach))
-    return model.eligible & has & reached & ~model.users
+    stage = model.stage[model.target_provider, np.arange(len(model.catalogue))]
+    reached = (stage == Stage.SCALED) | ((stage == Stage.IMPLEMENTED) & model.in_first_reach)
+    return model.eligible & reached & ~model.users
+
+
+def acceptance_chance(model: DiffusionModel) -> np.ndarray:
+    """[citizen, innovation] monthly chance to accept an offer: rate × motivation (× digital skills if needed)."""
+    cat, c = model.catalogue, model.settings.citizens
+    skills = np.where(cat.needs_digital[None, :], model.cit_digital[:, None], 1.0)
+    return c.acceptance_rate * model.cit_motivation[:, None] * skills
 
 
 def accept_offers(model: DiffusionModel) -> None:
-    """Each month an offered citizen starts using with probability rate × motivation (× digital skills)."""
-    cat, c = model.catalogue, model.settings.citizens
-    chance = c.acceptance_rate * model.cit_motivation[:, None] * np.where(
-        cat.needs_digital[None, :], model.cit_digital[:, None], 1.0
-    )
-    new = offered(model) & (model.rng.random(chance.shape) < chance)
+    """Each month an offered citizen starts using with its (fixed) acceptance chance."""
+    new = offered(model) & (model.rng.random(model.acceptance.shape) < model.acceptance)
     model.users |= new
     model.user_since[new] = model.month
