@@ -93,3 +93,19 @@ def test_dead_companies_stop_being_paid(demo_path):
     before = model.ledger.balance[company.party]
     model.run(12)
     assert model.ledger.balance[company.party] == before
+
+
+def test_agents_expose_their_state(demo_model):
+    """The Mesa agents are readable handles on the model's arrays."""
+    from diffusionsim.agents import CareOrganisation, Citizen
+
+    org = next(a for a in demo_model.organisations if a.peers)
+    assert all(isinstance(p, CareOrganisation) and p.sector == org.sector for p in org.peers)
+    assert set(org.stages) == set(demo_model.catalogue.ids)
+    citizen = demo_model.citizens.to_list()[0]
+    assert isinstance(citizen, Citizen)
+    assert set(citizen.providers) == set(demo_model.settings.sectors)
+    assert set(citizen.uses) <= set(demo_model.catalogue.ids)
+    assert demo_model.agents_by_type[CareOrganisation].agg("weight", sum) == pytest.approx(
+        sum(s.organisations for s in demo_model.settings.sectors.values())
+    )

@@ -68,6 +68,7 @@ class DiffusionModel(Model):
     # ------------------------------------------------------------------------------------------ world
     def _build(self) -> None:
         build_organisations(self)
+        self.organisation_list = sorted(self.organisations, key=lambda a: a.index)
         self.adjacency = build_network(self)
         build_citizens(self)
         build_financiers(self)

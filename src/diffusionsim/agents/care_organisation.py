@@ -58,6 +58,15 @@ class CareOrganisation(Agent):
         self.clients = 0.0
         self.party = model.ledger.add_party("provider", f"{sector}#{index}", region)
 
+    @property
+    def peers(self) -> list[CareOrganisation]:
+        """Its network ties: organisations of its sector it hears from (none listed under complete mixing)."""
+        if self.model.adjacency is None:
+            return []
+        row = self.model.adjacency.getrow(self.index).indices
+        orgs = self.model.organisation_list
+        return [orgs[j] for j in row]
+
     def stage(self, innovation_id: str) -> Stage:
         """Its stage for one innovation."""
         k = self.model.catalogue.ids.index(innovation_id)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
+from ..scenario import SECTORS
 from ..stages import Stage
 
 if TYPE_CHECKING:
@@ -34,6 +35,17 @@ class Citizen(Agent):
         self.digital_skills = digital_skills
         self.motivation = motivation
         self.party = model.ledger.add_party("citizen", f"citizen#{index}", region)
+
+    @property
+    def providers(self) -> dict[str, int]:
+        """Per sector, the unique_id of the organisation where it gets (or would get) that care."""
+        orgs = self.model.organisation_list
+        return {s: orgs[j].unique_id for s, j in zip(SECTORS, self.model.provider[self.index], strict=True) if j >= 0}
+
+    @property
+    def needs(self) -> list[str]:
+        """The sectors whose care it receives now."""
+        return [s for s, c in zip(SECTORS, self.model.client[self.index], strict=True) if c]
 
     @property
     def uses(self) -> list[str]:
