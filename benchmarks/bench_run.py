@@ -49,14 +49,18 @@ def main() -> None:
     parser.add_argument("scenarios", nargs="*", type=Path, default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=3, help="runs per scenario; the best is reported")
     args = parser.parse_args()
-    print(f"{'scenario':<12} {'agents':>7} {'months':>6} {'build s':>8} {'run s':>7} {'build+run s':>11} "
-          f"{'agent-steps/s':>14} {'peak MB':>8} {'import s':>8}")
+    print(
+        f"{'scenario':<12} {'agents':>7} {'months':>6} {'build s':>8} {'run s':>7} {'build+run s':>11} "
+        f"{'agent-steps/s':>14} {'peak MB':>8} {'import s':>8}"
+    )
     for path in args.scenarios:
         runs = [measure(path) for _ in range(args.repeat)]
         best = min(runs, key=lambda r: r["total_s"])
         peak = max(r["peak_mb"] for r in runs)
-        print(f"{path.stem:<12} {best['agents']:>7} {best['months']:>6} {best['build_s']:>8.2f} {best['run_s']:>7.2f} "
-              f"{best['total_s']:>11.2f} {best['agent_steps_per_s']:>14,.0f} {peak:>8.0f} {best['import_s']:>8.2f}")
+        print(
+            f"{path.stem:<12} {best['agents']:>7} {best['months']:>6} {best['build_s']:>8.2f} {best['run_s']:>7.2f} "
+            f"{best['total_s']:>11.2f} {best['agent_steps_per_s']:>14,.0f} {peak:>8.0f} {best['import_s']:>8.2f}"
+        )
 
 
 if __name__ == "__main__":

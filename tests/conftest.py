@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from diffusionsim.model import DiffusionModel
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
@@ -18,6 +20,4 @@ def demo_path() -> Path:
 @pytest.fixture(scope="session")
 def demo_model(demo_path):
     """One full demo run, shared by the tests that only inspect its end state."""
-    from diffusionsim.model import DiffusionModel
-
     return DiffusionModel(demo_path).run()

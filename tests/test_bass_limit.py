@@ -14,6 +14,7 @@ from diffusionsim.bass import bass_cdf
 from diffusionsim.experiments import replication_seeds
 from diffusionsim.model import DiffusionModel
 from diffusionsim.scenario import load_scenario
+from tests.conftest import SCENARIOS
 
 REPLICATIONS = 20
 TOLERANCE = 0.03
@@ -42,8 +43,6 @@ def test_mean_adoption_follows_the_bass_closed_form(demo_path, p, q):
 
 def test_bass_limit_depends_on_q():
     """Word of mouth matters: without q the curve is the pure-innovation exponential 1 - e^{-pt}, far below Bass."""
-    from tests.conftest import SCENARIOS
-
     scenario = load_scenario(SCENARIOS / "bass.toml", ["diffusion.q=0.0"])
     simulated = mean_adoption(scenario, 5)
     expected = 1 - np.exp(-0.03 * np.arange(len(simulated)) / 12.0)

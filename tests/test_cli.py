@@ -13,8 +13,20 @@ from diffusionsim.scenario import file_hash, load_scenario, scenario_hash
 
 def test_run_writes_tables_figure_and_manifest(demo_path, tmp_path, capsys):
     out = tmp_path / "demo"
-    code = main(["run", str(demo_path), "--out", str(out), "--seed", "11", "--months", "24",
-                 "--set", "policy.cofinancing.private_share=0.2"])
+    code = main(
+        [
+            "run",
+            str(demo_path),
+            "--out",
+            str(out),
+            "--seed",
+            "11",
+            "--months",
+            "24",
+            "--set",
+            "policy.cofinancing.private_share=0.2",
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "Adoption after 2 years" in printed and "Net money per party type" in printed
@@ -24,8 +36,18 @@ def test_run_writes_tables_figure_and_manifest(demo_path, tmp_path, capsys):
     scenario = load_scenario(demo_path)
     for iid in [i.id for i in scenario.innovations]:
         assert f"org_adoption:{iid}" in ts and f"citizen_adoption:{iid}" in ts
-    for col in ("pilots_started", "pilots_embedded", "pilots_abandoned", "companies_alive", "companies_on_market",
-                "staff_hours_saved", "fte_saved", "care_at_home_share", "ses_gap", "money:insurer"):
+    for col in (
+        "pilots_started",
+        "pilots_embedded",
+        "pilots_abandoned",
+        "companies_alive",
+        "companies_on_market",
+        "staff_hours_saved",
+        "fte_saved",
+        "care_at_home_share",
+        "ses_gap",
+        "money:insurer",
+    ):
         assert col in ts
     assert ts["org_adoption:digital_triage"].between(0, 1).all()
 
@@ -40,7 +62,11 @@ def test_run_writes_tables_figure_and_manifest(demo_path, tmp_path, capsys):
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 11 and manifest["months"] == 24
-    assert manifest["overrides"] == ["policy.cofinancing.private_share=0.2", "simulation.seed=11", "simulation.months=24"]
+    assert manifest["overrides"] == [
+        "policy.cofinancing.private_share=0.2",
+        "simulation.seed=11",
+        "simulation.months=24",
+    ]
     assert manifest["scenario_file_sha256"] == file_hash(demo_path)
     reproduced = load_scenario(demo_path, manifest["overrides"])
     assert manifest["scenario_sha256"] == scenario_hash(reproduced)
@@ -51,10 +77,19 @@ def test_manifest_reproduces_the_run(demo_path, tmp_path):
     """Re-running with what the manifest records gives the same table."""
     main(["run", str(demo_path), "--out", str(tmp_path / "a"), "--months", "12", "--quiet"])
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
-    main(["run", manifest["scenario_file"], "--out", str(tmp_path / "b"), "--quiet", *sum(
-        (["--set", o] for o in manifest["overrides"]), [])])
-    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a" / "timeseries.csv"),
-                                  pd.read_csv(tmp_path / "b" / "timeseries.csv"))
+    main(
+        [
+            "run",
+            manifest["scenario_file"],
+            "--out",
+            str(tmp_path / "b"),
+            "--quiet",
+            *sum((["--set", o] for o in manifest["overrides"]), []),
+        ]
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "a" / "timeseries.csv"), pd.read_csv(tmp_path / "b" / "timeseries.csv")
+    )
 
 
 def test_default_output_directory_is_named_after_the_scenario(demo_path, tmp_path, monkeypatch):
@@ -67,7 +102,8 @@ def test_validate_and_explain(demo_path, capsys):
     assert main(["validate", str(demo_path), "--explain"]) == 0
     out = capsys.readouterr().out
     assert "valid scenario 'demo'" in out
-    assert "policy.cofinancing.private_share = 0.4  [share of a public grant paid privately; 004_0f7fc21ead51925a.txt:1942-1944]" in out
+    source = "[share of a public grant paid privately; 004_0f7fc21ead51925a.txt:1942-1944]"
+    assert f"policy.cofinancing.private_share = 0.4  {source}" in out
     assert "innovations.hospital_at_home.kind = 'technological'" in out
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from diffusionsim.agents import CareOrganisation, Citizen
 from diffusionsim.ledger import FLOW_KINDS, Ledger
+from diffusionsim.model import DiffusionModel
 from diffusionsim.stages import ALLOWED, Stage, check_transitions
 
 
@@ -46,8 +48,6 @@ def test_ledger_rejects_negative_and_self_payments():
 
 
 def test_only_allowed_stage_transitions(demo_path):
-    from diffusionsim.model import DiffusionModel
-
     model = DiffusionModel(demo_path, rng=7)
     previous = model.stage.copy()
     seen = set()
@@ -84,8 +84,6 @@ def test_no_negative_stocks(demo_model):
 
 def test_dead_companies_stop_being_paid(demo_path):
     """A company that runs out of cash exits; later payments for its product leave the system, not revive it."""
-    from diffusionsim.model import DiffusionModel
-
     model = DiffusionModel(demo_path, rng=3)
     company = model.companies[0]
     model.run(12)
@@ -97,8 +95,6 @@ def test_dead_companies_stop_being_paid(demo_path):
 
 def test_agents_expose_their_state(demo_model):
     """The Mesa agents are readable handles on the model's arrays."""
-    from diffusionsim.agents import CareOrganisation, Citizen
-
     org = next(a for a in demo_model.organisations if a.peers)
     assert all(isinstance(p, CareOrganisation) and p.sector == org.sector for p in org.peers)
     assert set(org.stages) == set(demo_model.catalogue.ids)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from pydantic import BaseModel
 
-from diffusionsim.scenario import KINDS, SECTORS, load_scenario
+from diffusionsim.scenario import KINDS, SECTORS, Scenario, _model_in, load_scenario
 from tests.conftest import SCENARIOS
 
 BUNDLED = sorted(p.name for p in SCENARIOS.glob("*.toml"))
@@ -23,8 +24,13 @@ def test_baseline_is_what_the_issue_asks_for():
     assert sc.policy.cofinancing.private_share == 0.4
     assert set(sc.sectors) == set(SECTORS)
     assert [r.name for r in sc.regions] == [
-        "Medical Delta", "Sigra", "HEALTH Noord", "Health Valley", "Brightlands Smart Services Campus",
-        "Care Innovation Center West-Brabant", "Health Hub Utrecht",
+        "Medical Delta",
+        "Sigra",
+        "HEALTH Noord",
+        "Health Valley",
+        "Brightlands Smart Services Campus",
+        "Care Innovation Center West-Brabant",
+        "Health Hub Utrecht",
     ]
     assert {r.cooperation for r in sc.regions} == {"low", "middle", "high"}
     assert sc.financiers.insurer.horizon_months == 12 and sc.financiers.municipality.horizon_months == 48
@@ -36,10 +42,6 @@ def test_baseline_is_what_the_issue_asks_for():
 
 def _numeric_fields(model, prefix=""):
     """(path, field info) for every number or bool in the schema, recursing into sections and item types."""
-    from pydantic import BaseModel
-
-    from diffusionsim.scenario import _model_in
-
     for name, info in model.model_fields.items():
         inner = _model_in(info.annotation)
         if inner is not None and inner is not model:
@@ -50,12 +52,12 @@ def _numeric_fields(model, prefix=""):
 
 def test_every_parameter_has_a_unit_and_a_source():
     """No behavioural number without its unit and its source (a line in the seeds) or the word 'assumption'."""
-    from diffusionsim.scenario import Scenario
-
     untraced = []
     for path, info in _numeric_fields(Scenario):
         extra = info.json_schema_extra or {}
-        if not extra.get("unit") or not re.search(r"assumption|\.txt:\d|DESIGN|Bass limit|any fixed seed", extra.get("source", "")):
+        if not extra.get("unit") or not re.search(
+            r"assumption|\.txt:\d|DESIGN|Bass limit|any fixed seed", extra.get("source", "")
+        ):
             untraced.append(path)
     assert not untraced, f"parameters without unit and source: {untraced}"
 
@@ -75,7 +77,9 @@ def test_extends_merges_tables_and_replaces_arrays():
 
 
 def test_override_addresses_list_items_by_id_and_index():
-    sc = load_scenario(SCENARIOS / "demo.toml", ["innovations.digital_triage.pilot_cost=1234", "regions.0.cooperation=high"])
+    sc = load_scenario(
+        SCENARIOS / "demo.toml", ["innovations.digital_triage.pilot_cost=1234", "regions.0.cooperation=high"]
+    )
     assert next(i for i in sc.innovations if i.id == "digital_triage").pilot_cost == 1234
     assert sc.regions[0].cooperation == "high"
     sc = load_scenario(SCENARIOS / "demo.toml", ["policy.payment.regime=fee_for_service"])  # bare string value

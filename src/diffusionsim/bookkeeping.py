@@ -32,7 +32,9 @@ def substituted_spending(model: DiffusionModel) -> np.ndarray:
     out = np.zeros(len(model.org_sector))
     for k in np.flatnonzero(cat.substitutes >= 0):
         who = np.flatnonzero(model.users[:, k] & (model.user_since[:, k] <= model.month - cat.savings_delay[k]))
-        out += np.bincount(model.provider[who, cat.substitutes[k]], minlength=len(out)) * cpa * cat.substituted_spending[k]
+        out += (
+            np.bincount(model.provider[who, cat.substitutes[k]], minlength=len(out)) * cpa * cat.substituted_spending[k]
+        )
     return out
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .scenario import ScenarioError, Scenario, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -36,18 +36,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run one scenario and write its results", description="Run one scenario: "
-                         "prints a summary and writes timeseries.csv, ledger_parties.csv, ledger_monthly.csv, "
-                         "adoption.png and manifest.json.")
+    run = sub.add_parser(
+        "run",
+        help="run one scenario and write its results",
+        description="Run one scenario: "
+        "prints a summary and writes timeseries.csv, ledger_parties.csv, ledger_monthly.csv, "
+        "adoption.png and manifest.json.",
+    )
     _add_scenario_options(run)
     run.add_argument("--out", type=Path, help="output directory (default: results/<scenario name>/)")
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's simulation.seed)")
     run.add_argument("--months", type=int, help="months to simulate (default: the scenario's simulation.months)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
-    validate = sub.add_parser("validate", help="check a scenario file without running it",
-                              description="Validate a scenario (with any --set overrides) and exit 0 if it is valid, "
-                              "2 with a message naming the file, key, value and what is allowed if not.")
+    validate = sub.add_parser(
+        "validate",
+        help="check a scenario file without running it",
+        description="Validate a scenario (with any --set overrides) and exit 0 if it is valid, "
+        "2 with a message naming the file, key, value and what is allowed if not.",
+    )
     _add_scenario_options(validate)
     validate.add_argument("--explain", action="store_true", help="also list every key with its value, unit and source")
     return parser
@@ -81,8 +88,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, overrides)  # fail fast, before any work
     console = Console(stderr=True, quiet=args.quiet)
     with Progress(
-        TextColumn(f"[bold]{scenario.meta.name}"), BarColumn(), MofNCompleteColumn(), TextColumn("months"),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn(f"[bold]{scenario.meta.name}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("months"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("run", total=scenario.simulation.months)
         result = run_scenario(args.scenario, overrides, progress=lambda m: bar.update(task, completed=m))
@@ -96,9 +108,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
-    print(f"{args.scenario}: valid scenario '{scenario.meta.name}': {len(scenario.sectors)} sectors, "
-          f"{len(scenario.regions)} regions, {len(scenario.companies)} companies, "
-          f"{len(scenario.innovations)} innovations, {scenario.simulation.months} months")
+    print(
+        f"{args.scenario}: valid scenario '{scenario.meta.name}': {len(scenario.sectors)} sectors, "
+        f"{len(scenario.regions)} regions, {len(scenario.companies)} companies, "
+        f"{len(scenario.innovations)} innovations, {scenario.simulation.months} months"
+    )
     if args.explain:
         for line in explain(scenario):
             print(line)

@@ -25,7 +25,10 @@ MONTHS_PER_YEAR = 12.0  # p and q are per year; the model steps per month
 
 
 def exposure(model: DiffusionModel) -> np.ndarray:
-    """[org, innovation] share of an organisation's peers that adopted (or the population share, when mixing is complete)."""
+    """[org, innovation] share of an organisation's peers that adopted.
+
+    Under complete mixing: the share of all real organisations of the target sector.
+    """
     influence = is_adopted(model.stage) + model.settings.network.pilot_influence * (model.stage == Stage.PILOTING)
     if model.adjacency is None:
         w = model.org_weight[:, None] * model.relevant

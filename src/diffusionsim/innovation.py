@@ -55,7 +55,10 @@ class Catalogue:
             added_spending=col("added_spending_per_user_month"),
             savings_delay=col("savings_delay_months", int),
             eligible_base=np.array(
-                [SECTORS.index(i.substitutes_sector if i.eligible_among == "substituted" else i.target_sector) for i in inns]
+                [
+                    SECTORS.index(i.substitutes_sector if i.eligible_among == "substituted" else i.target_sector)
+                    for i in inns
+                ]
             ),
             eligible_share=col("eligible_share"),
             pilot_cost=col("pilot_cost"),

@@ -82,12 +82,18 @@ def staff_hours_saved(model: DiffusionModel) -> float:
 
 
 def fte_saved(model: DiffusionModel) -> float:
-    """Staff hours freed this month, in FTE (set against the shortage of ~266,000 in 2034, 000_991d8b1a8065d35d.txt:7)."""
+    """Staff hours freed this month, in FTE.
+
+    To be set against the shortage of ~266,000 care workers in 2034 (000_991d8b1a8065d35d.txt:7).
+    """
     return model.month_totals["staff_hours_saved"] / model.settings.scale.fte_hours_per_month
 
 
 def care_at_home_share(model: DiffusionModel) -> float:
-    """Share of care spending delivered in people's own living environment (Mission II, 001_9090d7b3c6790adc.txt:705-713)."""
+    """Share of care spending delivered in people's own living environment.
+
+    Mission II aims at 50% more care at home by 2030 (001_9090d7b3c6790adc.txt:705-713).
+    """
     total = model.month_totals["care_spending"]
     return model.month_totals["care_at_home"] / total if total else 0.0
 
@@ -126,4 +132,3 @@ def reporters(model: DiffusionModel) -> dict[str, Any]:
     for party_type in PARTY_TYPES:
         out[f"money:{party_type}"] = partial(money, party_type=party_type)
     return out
-

@@ -27,10 +27,10 @@ from .adoption import step_adoption
 from .agents import CareOrganisation, Citizen
 from .agents.citizen import accept_offers, acceptance_chance
 from .agents.company import MARKET_READINESS
+from .bookkeeping import book_month
 from .diffusion import spread_awareness
 from .innovation import Catalogue
 from .ledger import Ledger
-from .bookkeeping import book_month
 from .scenario import Scenario, load_scenario
 from .stages import Stage, check_transitions
 from .world import build_citizens, build_companies, build_financiers, build_network, build_organisations

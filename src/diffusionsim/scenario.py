@@ -85,16 +85,22 @@ class SectorParams(Strict):
 
 class Region(Strict):
     name: str
-    population_share: float = Field(gt=0.0, json_schema_extra={"unit": "relative share (normalised)", "source": "assumption"})
+    population_share: float = Field(
+        gt=0.0, json_schema_extra={"unit": "relative share (normalised)", "source": "assumption"}
+    )
     cooperation: Intensity = _field("low", "-", "002_ac36531e09462072.txt table 1")
 
 
 class CooperationEffects(Strict):
     """What one cooperation intensity of 002 table 1 does to the model."""
 
-    knowledge_sharing: NonNegative = _field(1.0, "multiplier on the word of mouth a region's organisations receive", "assumption")
+    knowledge_sharing: NonNegative = _field(
+        1.0, "multiplier on the word of mouth a region's organisations receive", "assumption"
+    )
     shared_evidence: bool = _field(False, "-", "002_ac36531e09462072.txt:65-66: others use the results of one test")
-    procurement_discount: Share = _field(0.0, "share off implementation cost", "assumption; joint procurement 002_ac36531e09462072.txt:330-331")
+    procurement_discount: Share = _field(
+        0.0, "share off implementation cost", "assumption; joint procurement 002_ac36531e09462072.txt:330-331"
+    )
     coordination: Share = _field(0.5, "chance a multi-party innovation finds its partners", "assumption")
 
 
@@ -111,7 +117,9 @@ def _default_cooperation() -> dict[str, CooperationEffects]:
 class Network(Strict):
     mixing: Literal["network", "complete"] = _field("network", "-", "assumption")
     within_region_degree: NonNegative = _field(6.0, "mean ties within region", "assumption")
-    cross_region_degree: NonNegative = _field(1.0, "mean ties across regions", "000_991d8b1a8065d35d.txt:24,36: cross-regional learning")
+    cross_region_degree: NonNegative = _field(
+        1.0, "mean ties across regions", "000_991d8b1a8065d35d.txt:24,36: cross-regional learning"
+    )
     pilot_influence: Share = _field(0.5, "weight of a piloting neighbour vs an adopter", "assumption")
 
 
@@ -130,15 +138,17 @@ class Behaviour(Strict):
     expected_uptake: Share = _field(0.4, "share of eligible clients an organisation expects to reach", "assumption")
     implemented_reach: Share = _field(0.3, "share of eligible clients offered before scaling", "assumption")
     wage_per_hour: NonNegative = _field(45.0, "EUR per staff hour", "assumption")
-    shortage_premium: NonNegative = _field(
-        3.0, "extra value of an hour per unit vacancy share", "assumption"
-    )
+    shortage_premium: NonNegative = _field(3.0, "extra value of an hour per unit vacancy share", "assumption")
     shortage_slack_effect: NonNegative = _field(
-        3.0, "loss of innovation slack per unit vacancy share", "004_0f7fc21ead51925a.txt:720-724,786-787: shortage removes slack"
+        3.0,
+        "loss of innovation slack per unit vacancy share",
+        "004_0f7fc21ead51925a.txt:720-724,786-787: shortage removes slack",
     )
     capability_mean: Share = _field(0.6, "0-1", "assumption")
     capability_sd: Annotated[float, Field(ge=0.0, le=0.5)] = _field(0.15, "0-1", "assumption; 0 = homogeneous")
-    evidence_scale: Positive = _field(40.0, "real organisations' experience to close 63% of the evidence gap", "assumption")
+    evidence_scale: Positive = _field(
+        40.0, "real organisations' experience to close 63% of the evidence gap", "assumption"
+    )
 
 
 class Citizens(Strict):
@@ -229,7 +239,9 @@ class Innovation(Strict):
     running_cost_per_user_month: NonNegative = _field(20.0, "EUR per user-month", "assumption")
     citizen_price_per_month: NonNegative = _field(0.0, "EUR per user-month paid by the citizen", "assumption")
     staff_hours_saved_per_user_month: NonNegative = _field(0.5, "hours per user-month", "assumption")
-    needs_digital_skills: bool = _field(False, "-", "004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality")
+    needs_digital_skills: bool = _field(
+        False, "-", "004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality"
+    )
     evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
 
 
@@ -262,10 +274,14 @@ class Scenario(Strict):
                 raise _ref_error(f"innovations.{n}.owner", inn.owner, f"one of the company ids {company_ids}")
             if inn.target_sector not in self.sectors:
                 raise _ref_error(
-                    f"innovations.{n}.target_sector", inn.target_sector, f"a sector the scenario defines {list(self.sectors)}"
+                    f"innovations.{n}.target_sector",
+                    inn.target_sector,
+                    f"a sector the scenario defines {list(self.sectors)}",
                 )
             if inn.eligible_among == "substituted" and inn.substitutes_sector is None:
-                raise _ref_error(f"innovations.{n}.eligible_among", "substituted", "'target' when nothing is substituted")
+                raise _ref_error(
+                    f"innovations.{n}.eligible_among", "substituted", "'target' when nothing is substituted"
+                )
             if inn.substitutes_sector is not None and inn.substitutes_sector not in self.sectors:
                 raise _ref_error(
                     f"innovations.{n}.substitutes_sector",
@@ -351,7 +367,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if "=" not in text:
         raise ScenarioError(f"--set {text!r}: expected path.to.key=value")
     path, raw = text.split("=", 1)
-    keys = [k for k in path.strip().split(".")]
+    keys = path.strip().split(".")
     if not all(keys):
         raise ScenarioError(f"--set {text!r}: the key path {path!r} has an empty part")
     try:

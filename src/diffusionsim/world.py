@@ -123,7 +123,9 @@ def build_citizens(model: DiffusionModel) -> None:
     digital = np.empty(n)
     for g, name in enumerate(SES_GROUPS):
         mask = ses == g
-        digital[mask] = beta_draws(rng, sc.citizens.digital_skills_mean.get(name, 0.5), sc.citizens.trait_sd, int(mask.sum()))
+        digital[mask] = beta_draws(
+            rng, sc.citizens.digital_skills_mean.get(name, 0.5), sc.citizens.trait_sd, int(mask.sum())
+        )
     motivation = beta_draws(rng, sc.citizens.motivation_mean, sc.citizens.trait_sd, n)
     Citizen.create_agents(
         model,
@@ -175,7 +177,7 @@ def build_financiers(model: DiffusionModel) -> None:
     """A payer of each type per region, one public fund, and the investors."""
     sc = model.settings
     payers = []
-    for r, region in enumerate(sc.regions):
+    for region in sc.regions:
         for kind in PAYER_TYPES:
             spec = getattr(sc.financiers, kind)
             payers.append(Payer(model, len(payers), kind, region.name, spec.horizon_months, spec.evidence_demand))
@@ -184,7 +186,10 @@ def build_financiers(model: DiffusionModel) -> None:
     payer_index = {(p.region, p.kind): p.index for p in payers}
     org_payer_type = model.sector_payer[model.org_sector]
     model.org_payer = np.array(
-        [payer_index[(sc.regions[r].name, PAYER_TYPES[t])] for r, t in zip(model.org_region, org_payer_type, strict=True)]
+        [
+            payer_index[(sc.regions[r].name, PAYER_TYPES[t])]
+            for r, t in zip(model.org_region, org_payer_type, strict=True)
+        ]
     )
     model.payer_party = np.array([p.party for p in payers])
     fund = sc.financiers.public_fund

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import DiffusionModel
+from ..report.plots import plot_adoption
 from ..scenario import Scenario, file_hash, load_scenario, scenario_hash
 
 
@@ -72,8 +73,6 @@ def run_scenario(
 
 def write_run(result: RunResult, out: str | Path) -> list[Path]:
     """Write the tables, the adoption figure and manifest.json to `out`; returns the files written."""
-    from ..report.plots import plot_adoption
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = {

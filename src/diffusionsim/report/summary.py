@@ -31,7 +31,9 @@ def summary_tables(result: RunResult) -> list[Table]:
     totals.add_row("pilots abandoned", f"{last['pilots_abandoned']:,.0f}")
     totals.add_row("staff hours saved, whole run", f"{result.timeseries['staff_hours_saved'].sum():,.0f}")
     totals.add_row("staff saved in the last month (FTE)", f"{last['fte_saved']:,.0f}")
-    totals.add_row("companies alive / on the market", f"{last['companies_alive']:.0f} / {last['companies_on_market']:.0f}")
+    totals.add_row(
+        "companies alive / on the market", f"{last['companies_alive']:.0f} / {last['companies_on_market']:.0f}"
+    )
     totals.add_row("care at home (share of spending)", f"{last['care_at_home_share']:.1%}")
     totals.add_row("adoption gap high - low SES", f"{last['ses_gap']:+.1%}")
 
