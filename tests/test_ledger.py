@@ -8,6 +8,7 @@ import pytest
 from diffusionsim.agents import CareOrganisation, Citizen
 from diffusionsim.ledger import FLOW_KINDS, Ledger
 from diffusionsim.model import DiffusionModel
+from diffusionsim.scenario import load_scenario
 from diffusionsim.stages import ALLOWED, Stage, check_transitions
 
 
@@ -21,10 +22,21 @@ def test_money_is_conserved(demo_model):
     assert (money.abs() <= 1e-6 * frame["money:provider"].abs().max()).all()
 
 
-def test_every_flow_kind_and_party_type_is_used(demo_model):
-    """Every kind of flow the ledger knows happens in the demo (else a mechanism is silently dead)."""
-    used = demo_model.ledger.paid.sum(axis=0) > 0
+ALL_POLICIES_ON = [
+    "policy.compensation.fraction=0.5",
+    "policy.compensation.budget=5e8",
+    "policy.contracts.shared_savings=true",
+    "policy.payment.regime=bundled",
+]
+
+
+def test_every_flow_kind_is_used_and_money_is_conserved_with_all_policies(demo_path):
+    """Every kind of flow the ledger knows happens (else a mechanism is silently dead), and money is still conserved."""
+    model = DiffusionModel(load_scenario(demo_path, ALL_POLICIES_ON)).run()
+    used = model.ledger.paid.sum(axis=0) > 0
     assert {k for k, u in zip(FLOW_KINDS, used, strict=True) if not u} <= {"citizen_payment"}
+    assert abs(model.ledger.balance.sum()) <= 1e-6 * np.abs(model.ledger.balance).sum()
+    assert model.compensation_left >= 0 and (model.regional_budget >= 0).all()
 
 
 def test_ledger_rejects_negative_and_self_payments():

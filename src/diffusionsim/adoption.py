@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import expit
 
 from .pockets import provider_net_value
+from .policies.cooperation import fund_regional_pilots
 from .stages import Stage
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def start_pilots(model: DiffusionModel) -> None:
     decide_embedding(model, org[shared], k[shared], after_pilot=False)
     org, k = org[~shared], k[~shared]
     cost = model.catalogue.pilot_cost[k] * model.org_weight[org]
-    granted = model.public_fund.fund_pilots(model.org_party[org], cost)
+    granted = fund_regional_pilots(model, org, cost)
+    rest = ~granted
+    granted[rest] = model.public_fund.fund_pilots(model.org_party[org[rest]], cost[rest])
     start = granted | (model.rng.random(len(org)) < b.unfunded_pilot_factor)
     org, k = org[start], k[start]
     model.ledger.record(model.month, "pilot_fee", model.org_party[org], model.owner_parties()[k], cost[start])
@@ -80,8 +83,8 @@ def decide_embedding(model: DiffusionModel, org: np.ndarray, k: np.ndarray, afte
     if len(org) == 0:
         return
     b = model.settings.behaviour
-    value, gross = provider_net_value(model, org, k)
-    chance = expit(value / (b.decision_noise * np.maximum(gross, 1.0)))
+    value, investment = provider_net_value(model, org, k)
+    chance = expit(value / (b.decision_noise * investment))
     multi = model.catalogue.multi_party[k]
     chance = np.where(multi, chance * model.org_coordination[org], chance)
     embed = model.rng.random(len(org)) < chance

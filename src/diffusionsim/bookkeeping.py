@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .policies.compensation import pay_compensation
+from .policies.contracts import transfer_savings
+from .policies.cooperation import collect_contributions
 from .policies.payment import care_payments
 
 if TYPE_CHECKING:
@@ -27,14 +30,13 @@ def users_per_provider(model: DiffusionModel) -> np.ndarray:
 
 
 def substituted_spending(model: DiffusionModel) -> np.ndarray:
-    """EUR per organisation of care that users no longer need this month (once each user's savings delay passed)."""
+    """[org, innovation] EUR of care users no longer need this month (once each user's savings delay passed)."""
     cat, cpa = model.catalogue, model.settings.scale.citizens_per_agent
-    out = np.zeros(len(model.org_sector))
+    out = np.zeros(model.stage.shape)
     for k in np.flatnonzero(cat.substitutes >= 0):
         who = np.flatnonzero(model.users[:, k] & (model.user_since[:, k] <= model.month - cat.savings_delay[k]))
-        out += (
-            np.bincount(model.provider[who, cat.substitutes[k]], minlength=len(out)) * cpa * cat.substituted_spending[k]
-        )
+        per_org = np.bincount(model.provider[who, cat.substitutes[k]], minlength=len(out))
+        out[:, k] = per_org * cpa * cat.substituted_spending[k]
     return out
 
 
@@ -42,8 +44,12 @@ def book_month(model: DiffusionModel) -> None:
     """Book this month's flows and staff hours; keep the month's totals for the indicators."""
     cat, ledger, month = model.catalogue, model.ledger, model.month
     users = users_per_provider(model)
-    care = care_payments(model, substituted_spending(model), users @ cat.added_spending)
+    substituted = substituted_spending(model)
+    care = care_payments(model, substituted.sum(axis=1), users @ cat.added_spending)
     ledger.record(month, "care", model.payer_party[model.org_payer], model.org_party, care)
+    pay_compensation(model, model.org_volume_factor * substituted.sum(axis=1))
+    transfer_savings(model, substituted)
+    collect_contributions(model, care)
 
     funded = model.contracted[model.org_payer]  # [org, innovation]
     payer = np.where(funded, model.payer_party[model.org_payer][:, None], model.org_party[:, None])

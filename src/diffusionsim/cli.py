@@ -8,7 +8,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from .scenario import Scenario, ScenarioError, load_scenario
 
@@ -49,6 +56,28 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--months", type=int, help="months to simulate (default: the scenario's simulation.months)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
+    comp = sub.add_parser(
+        "compare",
+        help="compare scenarios over replications on common seeds and write a report",
+        description="Run every scenario N times on the same seeds (common random numbers) and write report.html, "
+        "report.md, PNG figures and the tidy tables behind them. Differences are against the first scenario.",
+    )
+    comp.add_argument("scenarios", nargs="+", type=Path, help="scenario files; the first is the reference")
+    comp.add_argument("--replications", "-n", type=int, default=30, help="runs per scenario (default 30)")
+    comp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
+    comp.add_argument("--out", type=Path, default=Path("results") / "comparison", help="report directory")
+    comp.add_argument("--seed", type=int, help="base seed of the replications (default: the first scenario's)")
+    comp.add_argument("--months", type=int, help="months to simulate (default: each scenario's)")
+    comp.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a key in every scenario (repeatable)",
+    )
+    comp.add_argument("--quiet", action="store_true", help="no progress bar")
+
     validate = sub.add_parser(
         "validate",
         help="check a scenario file without running it",
@@ -63,9 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return cmd_run(args)
-        return cmd_validate(args)
+        commands = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
+        return commands[args.command](args)
     except ScenarioError as exc:
         print(f"diffusionsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -103,6 +131,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print_summary(result, Console())
         print(f"wrote {len(files)} files to {out}/ in {result.manifest['run_seconds']:.1f} s of simulation")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .experiments.compare import compare
+    from .report.compare_report import write_report
+
+    if args.replications < 1:
+        raise ScenarioError(f"--replications {args.replications}: allowed: a whole number >= 1")
+    overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
+    for path in args.scenarios:  # fail fast on any bad file, before any run
+        load_scenario(path, overrides)
+    console = Console(stderr=True, quiet=args.quiet)
+    with Progress(
+        TextColumn("[bold]runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("compare", total=len(args.scenarios) * args.replications)
+        result = compare(
+            args.scenarios,
+            args.replications,
+            args.workers,
+            overrides,
+            args.seed,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    files = write_report(result, args.out)
+    if not args.quiet:
+        print(
+            f"compared {len(result.scenarios)} scenarios x {args.replications} replications on "
+            f"{result.manifest['workers']} workers in {result.manifest['run_seconds']:.0f} s; "
+            f"wrote {len(files)} files; open {args.out / 'report.html'}"
+        )
     return 0
 
 

@@ -25,6 +25,9 @@ FLOW_KINDS = (
     "development",  # company -> outside: a development project's spending
     "development_grant",  # public fund -> company: subsidy, with private co-financing (004_0f7fc21ead51925a.txt:1942)
     "investment",  # investor -> company
+    "compensation",  # transition fund -> provider: part of revenue lost to substitution (004:2064-2081)
+    "regional_contribution",  # provider -> regional fund: x% of revenue (002_ac36531e09462072.txt:342-345)
+    "savings_transfer",  # payer that saves -> payer that funds, under shared savings (004:1871-1878)
 )
 PARTY_TYPES = (
     "outside",
@@ -33,6 +36,7 @@ PARTY_TYPES = (
     "care_office",
     "municipality",
     "public_fund",
+    "regional_fund",
     "investor",
     "company",
     "citizen",

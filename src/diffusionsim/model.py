@@ -85,6 +85,7 @@ class DiffusionModel(Model):
         self.regional_experience = np.zeros((len(self.settings.regions), n_inn))
         self.evidence = cat.evidence0.copy()
         self.contracted = np.zeros((len(self.payers), n_inn), dtype=bool)
+        self.first_loss_month = np.full(n_org, -1)  # month a provider first lost revenue to substitution
         n_cit = len(self.cit_region)
         # Eligible: a client of the sector named by the innovation's eligible_among (the target sector, or for care that
         # moves between sectors such as hospital care at home, the substituted one), with the innovation's share.

@@ -36,7 +36,7 @@ Scope = Literal["single", "multi"]
 Intensity = Literal["low", "middle", "high"]
 INTENSITIES = ("low", "middle", "high")
 CompanyType = Literal["startup", "scaleup", "established"]
-PaymentRegime = Literal["fee_for_service"]
+PaymentRegime = Literal["fee_for_service", "bundled"]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -70,6 +70,7 @@ class Scale(Strict):
         895.0, "people per agent", "assumption: 17.9 million inhabitants / 20,000 agents", gt=0
     )
     fte_hours_per_month: float = _field(130.0, "hours per FTE-month", "assumption: 36 h/week less leave", gt=0)
+    shortage_2034_fte: float = _field(266_000.0, "care workers short in 2034", "000_991d8b1a8065d35d.txt:7", gt=0)
 
 
 class SectorParams(Strict):
@@ -98,6 +99,11 @@ class CooperationEffects(Strict):
         1.0, "multiplier on the word of mouth a region's organisations receive", "assumption"
     )
     shared_evidence: bool = _field(False, "-", "002_ac36531e09462072.txt:65-66: others use the results of one test")
+    budget_share: Share = _field(
+        0.0,
+        "share of providers' care revenue paid into a regional innovation budget",
+        "002_ac36531e09462072.txt:342-345",
+    )
     procurement_discount: Share = _field(
         0.0, "share off implementation cost", "assumption; joint procurement 002_ac36531e09462072.txt:330-331"
     )
@@ -134,7 +140,7 @@ class Behaviour(Strict):
     pilot_months: int = _field(12, "months", "assumption", ge=1, le=120)
     unfunded_pilot_factor: Share = _field(0.3, "multiplier without project money", "assumption")
     scale_rate: Share = _field(0.03, "per month", "assumption")
-    decision_noise: Positive = _field(0.5, "logit scale, share of gross cost", "assumption")
+    decision_noise: Positive = _field(0.5, "logit scale, in units of the implementation cost", "assumption")
     expected_uptake: Share = _field(0.4, "share of eligible clients an organisation expects to reach", "assumption")
     implemented_reach: Share = _field(0.3, "share of eligible clients offered before scaling", "assumption")
     wage_per_hour: NonNegative = _field(45.0, "EUR per staff hour", "assumption")
@@ -198,16 +204,75 @@ class Financiers(Strict):
 
 
 class Payment(Strict):
-    regime: PaymentRegime = _field("fee_for_service", "-", "004_0f7fc21ead51925a.txt:1018-1025")
+    """Fee-for-service (revenue follows volume) or bundled payment (a fixed budget per client, savings shared)."""
+
+    regime: PaymentRegime = _field(
+        "fee_for_service", "-", "004_0f7fc21ead51925a.txt:1018-1025 (ffs), 1880-1903 (bundled)"
+    )
+    bundled_sectors: list[Sector] = _field([], "sectors (empty = all)", "assumption: which pathways are bundled")
+    bundled_regions: list[str] = _field([], "region names (empty = all)", "assumption: a regional experiment")
+    provider_savings_share: Share = _field(
+        0.5, "share of a bundle's net savings kept by its providers (1 = revenue ignores volume)", "assumption"
+    )
 
 
 class Cofinancing(Strict):
+    """The private share that public grants to companies and pilots require, and the options against it."""
+
     private_share: Share = _field(0.4, "share of a public grant paid privately", "004_0f7fc21ead51925a.txt:1942-1944")
+    surcharge: NonNegative = _field(
+        0.0, "public top-up per euro of private cash", "004_0f7fc21ead51925a.txt:1942-1944 (30%; its base not stated)"
+    )
+    in_kind_share: Share = _field(
+        0.0, "share of the private part that may be paid in kind (staff time)", "004_0f7fc21ead51925a.txt:1935-1940"
+    )
+    startup_share: Share | None = _field(
+        None, "private share for start-ups (none = private_share)", "004_0f7fc21ead51925a.txt:1935-1940"
+    )
+    social_share: Share | None = _field(
+        None, "private share for social innovations (none = private_share)", "004_0f7fc21ead51925a.txt:1935-1940"
+    )
+
+
+class Compensation(Strict):
+    """A transition fund that pays providers part of the revenue they lose to substitution."""
+
+    fraction: Share = _field(0.0, "share of revenue lost to substitution", "004_0f7fc21ead51925a.txt:2064-2081")
+    months: int = _field(24, "months of compensation per provider from its first loss", "assumption", ge=0, le=240)
+    budget: NonNegative = _field(0.0, "EUR, for the whole run; it can run out", "004_0f7fc21ead51925a.txt:2225-2227")
+
+
+class Contracts(Strict):
+    """Contract horizon and shared savings across the payers' domains."""
+
+    payer_horizon_months: int = _field(
+        0, "months; 0 = each payer's own horizon", "004_0f7fc21ead51925a.txt:1172-1174: multi-year contracts", ge=0
+    )
+    shared_savings: bool = _field(
+        False, "-", "004_0f7fc21ead51925a.txt:1871-1878: joint procurement by insurer, care office, municipality"
+    )
+    shared_savings_share: Share = _field(
+        0.5, "share of savings in another payer's domain passed to the payer who funds the innovation", "assumption"
+    )
 
 
 class Policy(Strict):
     payment: Payment = Payment()
     cofinancing: Cofinancing = Cofinancing()
+    compensation: Compensation = Compensation()
+    contracts: Contracts = Contracts()
+
+    @model_validator(mode="after")
+    def _check_compensation(self) -> Policy:
+        if self.compensation.fraction > 0 and self.compensation.budget <= 0:
+            raise _ref_error(
+                "policy.compensation.budget",
+                self.compensation.budget,
+                "a budget > 0 when policy.compensation.fraction > 0",
+            )
+        if self.compensation.fraction > 0 and self.compensation.months == 0:
+            raise _ref_error("policy.compensation.months", 0, "at least 1 month when policy.compensation.fraction > 0")
+        return self
 
 
 class Company(Strict):
@@ -288,6 +353,10 @@ class Scenario(Strict):
                     inn.substitutes_sector,
                     f"a sector the scenario defines {list(self.sectors)}",
                 )
+        regions = [r.name for r in self.regions]
+        for n, name in enumerate(self.policy.payment.bundled_regions):
+            if name not in regions:
+                raise _ref_error(f"policy.payment.bundled_regions.{n}", name, f"a region of the scenario {regions}")
         for level in INTENSITIES:
             if any(r.cooperation == level for r in self.regions) and level not in self.cooperation:
                 raise _ref_error("cooperation", level, "an entry for every intensity the regions use")

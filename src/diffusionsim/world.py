@@ -12,6 +12,9 @@ import scipy.sparse as sp
 
 from .agents import CareOrganisation, Citizen, Company, Investor, Payer, PublicFund
 from .agents.citizen import SES_GROUPS
+from .agents.company import MARKET_READINESS
+from .policies.contracts import payer_horizon
+from .policies.payment import volume_factor
 from .scenario import PAYER_TYPES, SECTORS, Scenario, SectorParams
 
 if TYPE_CHECKING:
@@ -81,6 +84,8 @@ def build_organisations(model: DiffusionModel) -> None:
     model.org_shared_evidence = np.array([e.shared_evidence for e in effects])
     model.org_discount = np.array([e.procurement_discount for e in effects])
     model.org_coordination = np.array([e.coordination for e in effects])
+    model.org_budget_share = np.array([e.budget_share for e in effects])
+    model.org_volume_factor = volume_factor(sc, model.org_sector, model.org_region)
 
 
 def build_network(model: DiffusionModel) -> sp.csr_matrix | None:
@@ -180,7 +185,8 @@ def build_financiers(model: DiffusionModel) -> None:
     for region in sc.regions:
         for kind in PAYER_TYPES:
             spec = getattr(sc.financiers, kind)
-            payers.append(Payer(model, len(payers), kind, region.name, spec.horizon_months, spec.evidence_demand))
+            horizon = payer_horizon(sc, spec.horizon_months)
+            payers.append(Payer(model, len(payers), kind, region.name, horizon, spec.evidence_demand))
     model.payers = payers
     model.sector_payer = np.array([PAYER_TYPES.index(sc.sectors[s].payer) if s in sc.sectors else 0 for s in SECTORS])
     payer_index = {(p.region, p.kind): p.index for p in payers}
@@ -192,6 +198,15 @@ def build_financiers(model: DiffusionModel) -> None:
         ]
     )
     model.payer_party = np.array([p.party for p in payers])
+    model.region_payer = np.array(
+        [[payer_index[(region.name, kind)] for kind in PAYER_TYPES] for region in sc.regions]
+    )  # [region, payer type] -> payer index
+    model.transition_fund_party = model.ledger.add_party("public_fund", "transition fund")
+    model.compensation_left = sc.policy.compensation.budget
+    model.region_fund_party = np.array(
+        [model.ledger.add_party("regional_fund", f"innovation budget:{r.name}", r.name) for r in sc.regions]
+    )
+    model.regional_budget = np.zeros(len(sc.regions))
     fund = sc.financiers.public_fund
     model.public_fund = PublicFund(model, fund.grant_budget_per_year, fund.project_cost)
     inv = sc.financiers.investors
@@ -205,3 +220,6 @@ def build_companies(model: DiffusionModel) -> None:
     for k, owner in enumerate(model.catalogue.owner):
         by_id[owner].products.append(k)
     model.owner = [by_id[o] for o in model.catalogue.owner]
+    for company in model.companies:
+        if company.products and max(model.catalogue.readiness0[k] for k in company.products) >= MARKET_READINESS:
+            company.reached_market_month = 0

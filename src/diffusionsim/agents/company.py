@@ -32,6 +32,7 @@ class Company(Agent):
         self.development_rate = spec.development_rate
         self.alive = True
         self.exit_month: int | None = None
+        self.reached_market_month: int | None = None  # first month with a product on the market
         self.products: list[int] = []  # innovation indices, filled in by the model
         self.party = model.ledger.add_party("company", spec.id)
 
@@ -65,6 +66,8 @@ class Company(Agent):
             elif self.model.rng.random() < self.model.settings.financiers.public_fund.grant_application_rate:
                 if self.model.public_fund.fund_project(self):
                     self.model.readiness[k] += 1
+            if self.model.readiness[k] >= MARKET_READINESS and self.reached_market_month is None:
+                self.reached_market_month = self.model.month
 
     def pay_costs(self) -> None:
         """Pay the month's burn to the outside world, or exit when the cash does not cover it."""

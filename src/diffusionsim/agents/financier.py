@@ -17,6 +17,7 @@ import numpy as np
 from mesa import Agent
 
 from ..pockets import payer_net_value
+from ..policies.cofinancing import cash_needed, private_share, public_payment
 from ..scenario import PAYER_TYPES
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Payer(Agent):
         self.index = index
         self.kind = kind
         self.region = region
+        self.region_index = [r.name for r in model.settings.regions].index(region)
         self.horizon_months = horizon_months
         self.evidence_demand = evidence_demand
         self.party = model.ledger.add_party(kind, f"{kind}:{region}", region)
@@ -47,7 +49,8 @@ class Payer(Agent):
     def worth_funding(self) -> np.ndarray:
         """Per innovation: in its domain and worth it for its own pocket within its horizon (fixed for a run)."""
         kind = PAYER_TYPES.index(self.kind)
-        return (self.model.target_payer == kind) & (payer_net_value(self.model, kind, self.horizon_months) >= 0)
+        value = payer_net_value(self.model, kind, self.horizon_months, self.region_index)
+        return (self.model.target_payer == kind) & (value >= 0)
 
 
 class PublicFund(Agent):
@@ -71,14 +74,19 @@ class PublicFund(Agent):
             self.budget_left = self.budget_per_year
 
     def fund_project(self, company: Company) -> bool:
-        """Grant a development project if the company can pay its private share and the budget allows."""
-        grant = self.grant_share * self.project_cost
-        own_share = self.project_cost - grant
-        if grant > self.budget_left or company.cash < own_share + company.burn:
+        """Grant a development project if the company can pay its private cash share and the budget allows.
+
+        The part of its share paid in kind is staff time already in its burn, so it is not spent again.
+        """
+        rules = self.model.settings.policy.cofinancing
+        grant = public_payment(rules, company, self.project_cost)
+        own_cash = cash_needed(rules, company, self.project_cost)
+        if grant > self.budget_left or company.cash < own_cash + company.burn:
             return False
+        in_kind = private_share(rules, company) * self.project_cost * rules.in_kind_share
         month = self.model.month
         self.model.ledger.record(month, "development_grant", self.party, company.party, grant)
-        self.model.ledger.record(month, "development", company.party, 0, self.project_cost)
+        self.model.ledger.record(month, "development", company.party, 0, self.project_cost - in_kind)
         self.budget_left -= grant
         return True
 

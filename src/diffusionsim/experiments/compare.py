@@ -1,0 +1,133 @@
+"""Compare scenarios: every scenario runs the same replications on the same seeds (common random numbers).
+
+Runs go to a process pool (all cores by default); each run returns its time series and its outcome row, never the
+model object, so memory stays proportional to the tables. Results do not depend on the number of workers: seeds come
+from SeedSequence by replication index, and rows are sorted by scenario and replication.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..model import DiffusionModel
+from ..scenario import KINDS, Scenario, file_hash, load_scenario, scenario_hash
+from .outcomes import run_outcomes
+from .run import manifest_for
+from .seeds import replication_seeds
+
+
+@dataclass
+class ComparisonResult:
+    """The tables of a comparison; the report is written from these alone."""
+
+    scenarios: list[str]
+    timeseries: pd.DataFrame  # scenario, replication, seed, month, indicators
+    outcomes: pd.DataFrame  # one row per scenario × replication
+    kinds: dict[str, str]  # innovation id -> kind
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def run_replication(task: tuple[int, Scenario, int, int]) -> tuple[int, int, pd.DataFrame, dict[str, float]]:
+    """One run in a worker: (scenario index, scenario, replication, seed) -> its time series and outcomes."""
+    index, scenario, replication, seed = task
+    model = DiffusionModel(scenario, rng=seed, check_stages=False).run()
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    return index, replication, ts, run_outcomes(model, ts)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers start from a single-threaded server that has the model imported.
+
+    forkserver avoids both fork's deadlock risk in a multi-threaded parent and spawn's import of the model (seconds)
+    in every worker; spawn is the fallback where forkserver does not exist.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["diffusionsim.experiments.compare"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def compare(
+    paths: Sequence[str | Path | Scenario],
+    replications: int,
+    workers: int | None = None,
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ComparisonResult:
+    """Run each scenario `replications` times on common seeds; `overrides` apply to every scenario file."""
+    scenarios = [p if isinstance(p, Scenario) else load_scenario(p, overrides) for p in paths]
+    names = _unique_names([s.meta.name for s in scenarios])
+    base_seed = scenarios[0].simulation.seed if seed is None else seed
+    seeds = replication_seeds(base_seed, replications)
+    tasks = [(i, sc, r, seeds[r]) for i, sc in enumerate(scenarios) for r in range(replications)]
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    started, t0 = datetime.now(UTC), time.perf_counter()
+    results = []
+    if workers == 1:
+        iterator = map(run_replication, tasks)
+        results = _collect(iterator, len(tasks), progress)
+    else:
+        with _pool(workers) as pool:
+            results = _collect(pool.map(run_replication, tasks, chunksize=1), len(tasks), progress)
+    timeseries, outcomes = _tables(results, names, seeds)
+    manifest = {
+        "scenarios": [
+            manifest_for(sc, None if isinstance(p, Scenario) else p, list(overrides), base_seed) | {"name": n}
+            for sc, p, n in zip(scenarios, paths, names, strict=True)
+        ],
+        "base_seed": base_seed,
+        "replication_seeds": seeds,
+        "replications": replications,
+        "workers": workers,
+        "start_time": started.isoformat(timespec="seconds"),
+        "run_seconds": round(time.perf_counter() - t0, 2),
+    }
+    kinds = {i.id: i.kind for sc in scenarios for i in sc.innovations}
+    return ComparisonResult(names, timeseries, outcomes, kinds, manifest)
+
+
+def _collect(iterator, total: int, progress: Callable[[int, int], None] | None) -> list:
+    out = []
+    for n, item in enumerate(iterator, start=1):
+        out.append(item)
+        if progress is not None:
+            progress(n, total)
+    return out
+
+
+def _tables(results: list, names: list[str], seeds: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frames, rows = [], []
+    for index, replication, ts, outcomes in sorted(results, key=lambda r: (r[0], r[1])):
+        head = {"scenario": names[index], "replication": replication, "seed": seeds[replication]}
+        frames.append(ts.assign(**head))
+        rows.append(head | outcomes)
+    timeseries = pd.concat(frames, ignore_index=True)
+    lead = ["scenario", "replication", "seed", "month"]
+    timeseries = timeseries[lead + [c for c in timeseries.columns if c not in lead]]
+    return timeseries, pd.DataFrame(rows)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Scenario names as labels; a repeated name gets a suffix so every column of the report is distinct."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return out
+
+
+__all__ = ["KINDS", "ComparisonResult", "compare", "file_hash", "scenario_hash"]
