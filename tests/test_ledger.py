@@ -27,6 +27,9 @@ ALL_POLICIES_ON = [
     "policy.compensation.budget=5e8",
     "policy.contracts.shared_savings=true",
     "policy.payment.regime=bundled",
+    # Busier than the baseline, so that every flow kind occurs within the run (this test is about the bookkeeping).
+    "behaviour.pilot_rate=0.3",
+    "citizens.acceptance_rate=0.5",
 ]
 
 

@@ -94,12 +94,10 @@ class Ledger:
         if (payer == payee).any():
             raise ValueError(f"{kind}: a party cannot pay itself")
         k = FLOW_KINDS.index(kind)
-        n = len(self.names)
-        out = np.bincount(payer, weights=amount, minlength=n)
-        inc = np.bincount(payee, weights=amount, minlength=n)
-        self.balance += inc - out
-        self.paid[:, k] += out
-        self.received[:, k] += inc
+        np.subtract.at(self.balance, payer, amount)
+        np.add.at(self.balance, payee, amount)
+        np.add.at(self.paid[:, k], payer, amount)
+        np.add.at(self.received[:, k], payee, amount)
         t = len(PARTY_TYPES)
         pair = self.type_of[payer] * t + self.type_of[payee]
         self.cube[month, k] += np.bincount(pair, weights=amount, minlength=t * t).reshape(t, t)

@@ -38,6 +38,7 @@ def per_innovation(model: DiffusionModel) -> dict[str, np.ndarray]:
         "org_adoption": (w * is_adopted(model.stage)).sum(axis=0) / total,
         "aware": (w * (model.stage != Stage.UNAWARE)).sum(axis=0) / total,
         "citizen_adoption": model.users.sum(axis=0) / eligible,
+        "users_by_ses": np.bincount(model.cit_ses, weights=model.users.sum(axis=1, dtype=np.int64), minlength=3),
     }
     model._per_innovation = (model.month, values)
     return values
@@ -50,7 +51,7 @@ def innovation_share(model: DiffusionModel, name: str, k: int) -> float:
 
 def citizen_adoption_by_ses(model: DiffusionModel, group: int) -> float:
     """Share of eligible (citizen, innovation) pairs in use, for one SES group (0 low, 1 middle, 2 high)."""
-    used = np.bincount(model.cit_ses, weights=model.users.sum(axis=1), minlength=3)[group]
+    used = per_innovation(model)["users_by_ses"][group]
     eligible = model.eligible_by_ses[group]
     return float(used / eligible) if eligible else 0.0
 

@@ -54,15 +54,16 @@ class Citizen(Agent):
         return [iid for iid, u in zip(self.model.catalogue.ids, row, strict=True) if u]
 
 
-def offered(model: DiffusionModel) -> np.ndarray:
-    """[citizen, innovation]: eligible, not yet a user, and the citizen's own provider offers it.
+def offered(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
+    """(citizen, innovation) pairs that are eligible, not yet users, and offered by the citizen's own provider.
 
     An implemented innovation reaches a share ``behaviour.implemented_reach`` of the eligible clients; a scaled one
-    reaches all of them.
+    reaches all of them. Only eligible non-users are looked at (a small share of all pairs).
     """
-    stage = model.stage[model.target_provider, np.arange(len(model.catalogue))]
-    reached = (stage == Stage.SCALED) | ((stage == Stage.IMPLEMENTED) & model.in_first_reach)
-    return model.eligible & reached & ~model.users
+    c, k = np.nonzero(model.eligible & ~model.users)
+    stage = model.stage[model.target_provider[c, k], k]
+    reached = (stage == Stage.SCALED) | ((stage == Stage.IMPLEMENTED) & model.in_first_reach[c, k])
+    return c[reached], k[reached]
 
 
 def acceptance_chance(model: DiffusionModel) -> np.ndarray:
@@ -74,6 +75,7 @@ def acceptance_chance(model: DiffusionModel) -> np.ndarray:
 
 def accept_offers(model: DiffusionModel) -> None:
     """Each month an offered citizen starts using with its (fixed) acceptance chance."""
-    new = offered(model) & (model.rng.random(model.acceptance.shape) < model.acceptance)
-    model.users |= new
-    model.user_since[new] = model.month
+    c, k = offered(model)
+    accept = model.rng.random(len(c)) < model.acceptance[c, k]
+    model.users[c[accept], k[accept]] = True
+    model.user_since[c[accept], k[accept]] = model.month
