@@ -105,8 +105,12 @@ def money(model: DiffusionModel, party_type: str) -> float:
 
 
 def public_money_spent(model: DiffusionModel) -> float:
-    """Cumulative grants paid by the public fund (EUR)."""
-    return float(model.ledger.paid[model.public_fund.party].sum())
+    """Cumulative public money paid out (EUR): the national fund's grants and the transition fund's compensation.
+
+    Regional innovation budgets are the providers' own money, pooled, and are not counted here.
+    """
+    ledger = model.ledger
+    return float(ledger.paid[ledger.type_of == PARTY_TYPES.index("public_fund")].sum())
 
 
 def reporters(model: DiffusionModel) -> dict[str, Any]:

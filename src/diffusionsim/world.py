@@ -69,7 +69,7 @@ def build_organisations(model: DiffusionModel) -> None:
         capability=capability.tolist(),
         staff_shortage=[p.staff_shortage for p in params],
         horizon_months=[p.horizon_months for p in params],
-        payment_regime=sc.policy.payment.regime,
+        payment_regime="fee_for_service",  # set below from the bundled sectors and regions
     )
     model.org_sector = np.array(sector)
     model.sector_at_home = np.array([sc.sectors[s].at_home if s in sc.sectors else False for s in SECTORS])
@@ -86,6 +86,8 @@ def build_organisations(model: DiffusionModel) -> None:
     model.org_coordination = np.array([e.coordination for e in effects])
     model.org_budget_share = np.array([e.budget_share for e in effects])
     model.org_volume_factor = volume_factor(sc, model.org_sector, model.org_region)
+    for agent in model.organisations:
+        agent.payment_regime = "bundled" if model.org_volume_factor[agent.index] < 1 else "fee_for_service"
 
 
 def build_network(model: DiffusionModel) -> sp.csr_matrix | None:

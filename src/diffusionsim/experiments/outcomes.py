@@ -56,14 +56,18 @@ def run_outcomes(model: DiffusionModel, ts: pd.DataFrame) -> dict[str, float]:
     }
     for party in PARTY_TYPES:
         out[f"money:{party}"] = float(last[f"money:{party}"])
+    at_10y = ts.loc[ts["month"] == min(120, months)].iloc[0]
     for iid in ids:
-        out[f"adoption_10y:{iid}"] = float(last[ORG_PREFIX + iid])
+        out[f"adoption_10y:{iid}"] = float(at_10y[ORG_PREFIX + iid])
         out[f"years_to_half:{iid}"] = years_to_half(ts[ORG_PREFIX + iid].to_numpy(), months)
     kind_of = np.array([KINDS[i] for i in model.catalogue.kind])
     for kind in KINDS:
         members = [ORG_PREFIX + i for i, kd in zip(ids, kind_of, strict=True) if kd == kind]
-        out[f"adoption_10y_kind:{kind}"] = float(last[members].mean()) if members else float("nan")
+        out[f"adoption_10y_kind:{kind}"] = float(at_10y[members].mean()) if members else float("nan")
     out |= adoption_by_intensity(model) | ses_gap_by_digital(model)
+    for kind in KINDS:
+        of_kind = [c.reached_market_month is not None for c in developing if c.kind == kind]
+        out[f"reached_market_kind:{kind}"] = float(np.mean(of_kind)) if of_kind else float("nan")
     market = [c for c in developing if c.reached_market_month is not None]
     social = [c for c in market if c.kind == "social"]
     out["social_share_of_new_products"] = len(social) / len(market) if market else float("nan")
