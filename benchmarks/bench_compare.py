@@ -68,9 +68,8 @@ def main() -> None:
         result = compare(paths, args.replications, args.workers)
     wall = time.perf_counter() - t0
     runs = len(paths) * args.replications
-    print(
-        f"{len(paths)} scenarios x {args.replications} replications = {runs} runs on {result.manifest['workers']} workers"
-    )
+    workers = result.manifest["workers"]
+    print(f"{len(paths)} scenarios x {args.replications} replications = {runs} runs on {workers} workers")
     print(f"wall time      {wall:8.1f} s   ({runs / wall * 60:.0f} runs per minute)")
     print(
         f"peak memory    parent {memory.parent:6.0f} MB, largest process besides it {memory.worker:6.0f} MB, "

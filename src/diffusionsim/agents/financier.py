@@ -5,8 +5,9 @@ evidence meets their demand: insurers look 12 months ahead, municipalities 48 (0
 and purchasers judge mainly on cost (004_0f7fc21ead51925a.txt:1182-1184). The public fund pays development grants
 and pilot money only with private co-financing (004_0f7fc21ead51925a.txt:1942-1944): for a development project the
 public payment and the company's cash share follow policies/cofinancing.py (private share, in kind, start-up and
-social shares, surcharge); for a pilot the fund pays 1 - private_share and the provider the rest, in its pilot fee. Investors put private money
-into companies, more readily into technology than into social innovation (004_0f7fc21ead51925a.txt:1231-1238).
+social shares, surcharge); for a pilot the fund pays 1 - private_share and the provider the rest, in its pilot fee.
+Investors put private money into companies, more readily into technology than into social innovation
+(004_0f7fc21ead51925a.txt:1231-1238).
 """
 
 from __future__ import annotations
