@@ -78,6 +78,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     comp.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sweep = sub.add_parser(
+        "sweep",
+        help="run a batch sweep (grid, Latin hypercube, Sobol, Morris) into a Parquet dataset",
+        description="Run every design point x replication of a sweep file into OUT/runs/ (one Parquet part per "
+        "run, written atomically), with OUT/design.parquet, OUT/manifest.json and failures in OUT/failures/. "
+        "Exit code 1 if any run failed.",
+    )
+    sweep.add_argument("sweep_file", type=Path, help="sweep file (TOML), e.g. scenarios/sweeps/cofinancing_grid.toml")
+    sweep.add_argument("--out", type=Path, required=True, help="output directory")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--workers", "-w", type=int, help="local worker processes (default: all cores; 1 = serial)")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster with N workers")
+    sweep.add_argument("--resume", action="store_true", help="continue a sweep in OUT, skipping the stored runs")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sens = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris indices from a stored sweep",
+        description="Sobol first-order and total indices (from a sobol design) or Morris mu* and sigma (from a "
+        "morris design), with 95%% confidence intervals, as sensitivity.csv and sensitivity.png.",
+    )
+    sens.add_argument("sweep_dir", type=Path, help="a sweep output directory")
+    sens.add_argument(
+        "--outcome", action="append", required=True, help="outcome column, e.g. implemented_10y (repeatable)"
+    )
+    sens.add_argument("--method", choices=["sobol", "morris"], help="default: the sweep's design")
+    sens.add_argument("--out", type=Path, help="default: SWEEP_DIR/sensitivity")
+
     validate = sub.add_parser(
         "validate",
         help="check a scenario file without running it",
@@ -92,7 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        commands = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
+        commands = {
+            "run": cmd_run,
+            "compare": cmd_compare,
+            "sweep": cmd_sweep,
+            "sensitivity": cmd_sensitivity,
+            "validate": cmd_validate,
+        }
         return commands[args.command](args)
     except ScenarioError as exc:
         print(f"diffusionsim: error: {exc}", file=sys.stderr)
@@ -169,6 +204,57 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"{result.manifest['workers']} workers in {result.manifest['run_seconds']:.0f} s; "
             f"wrote {len(files)} files; open {args.out / 'report.html'}"
         )
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .experiments.sweep import load_sweep, run_sweep
+
+    load_sweep(args.sweep_file)  # fail fast on a bad sweep file
+    console = Console(stderr=True, quiet=args.quiet)
+    with Progress(
+        TextColumn("[bold]runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("sweep", total=None)
+        summary = run_sweep(
+            args.sweep_file,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            dask_local=args.dask_local,
+            resume=args.resume,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    print(
+        f"sweep {args.sweep_file}: {summary.done} runs done, {summary.skipped} already stored, "
+        f"{summary.failed} failed, in {summary.wall_seconds:.1f} s ({summary.runs_per_minute:.0f} runs per minute); "
+        f"results in {args.out}/runs/"
+    )
+    if summary.failed:
+        print(
+            f"diffusionsim: {summary.failed} run(s) failed: see {args.out}/failures/ (parameters, seed, traceback)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .experiments.sensitivity import SensitivityError, analyse, write_sensitivity
+
+    try:
+        table = analyse(args.sweep_dir, args.outcome, args.method)
+        files = write_sensitivity(args.sweep_dir, args.outcome, args.out, args.method)
+    except (SensitivityError, FileNotFoundError) as exc:
+        raise ScenarioError(f"{args.sweep_dir}: {exc}") from None
+    print(table.round(3).to_string(index=False))
+    print(f"wrote {', '.join(str(f) for f in files)}")
     return 0
 
 

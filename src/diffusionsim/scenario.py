@@ -377,6 +377,9 @@ def _ref_error(loc: str, value: Any, allowed: str) -> _RefError:
     return _RefError(loc, value, allowed)
 
 
+rule_error = _ref_error  # for other schemas' validators: a rule broken at a key, with the value and what is allowed
+
+
 def _unique(values: list[str], section: str, key: str) -> None:
     seen: set[str] = set()
     for n, v in enumerate(values):
@@ -487,14 +490,19 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a parsed scenario; every problem is reported with its key path, value and what is allowed."""
+    return validate_as(Scenario, data, source, "scenario")
+
+
+def validate_as[M: BaseModel](schema: type[M], data: dict[str, Any], source: str, what: str) -> M:
+    """Validate data against any of the project's schemas, with the same readable one-message errors."""
     try:
-        return Scenario.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
-        lines = [_describe(err, data) for err in exc.errors(include_url=False)]
-        raise ScenarioError(f"{source}: invalid scenario:\n  " + "\n  ".join(lines)) from None
+        lines = [_describe(err, schema) for err in exc.errors(include_url=False)]
+        raise ScenarioError(f"{source}: invalid {what}:\n  " + "\n  ".join(lines)) from None
 
 
-def _describe(err: dict[str, Any], data: dict[str, Any]) -> str:
+def _describe(err: dict[str, Any], schema: type[BaseModel]) -> str:
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, _RefError):
         return f"key '{ctx_error.loc}': value {ctx_error.value!r}; allowed: {ctx_error.allowed}"
@@ -502,16 +510,16 @@ def _describe(err: dict[str, Any], data: dict[str, Any]) -> str:
     loc = ".".join(parts)
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = ", ".join(_keys_at(parts[:-1]))
+        allowed = ", ".join(_keys_at(parts[:-1], schema))
         return f"key '{loc}': unknown key (value {err.get('input')!r}); allowed keys here: {allowed}"
     if kind == "missing":
         return f"key '{loc}': missing; allowed: a value must be given"
     return f"key '{loc}': value {err.get('input')!r}; allowed: {_allowed(err)}"
 
 
-def _keys_at(parts: list[str]) -> list[str]:
+def _keys_at(parts: list[str], schema: type[BaseModel]) -> list[str]:
     """The keys the schema allows in the table at `parts` (list indices and dict keys are stepped over)."""
-    model: type[BaseModel] = Scenario
+    model = schema
     for part in parts:
         field = model.model_fields.get(part)
         if field is None:

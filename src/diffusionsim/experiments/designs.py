@@ -1,0 +1,53 @@
+"""Experimental designs for sweeps: full-factorial grid, Latin hypercube (scipy.stats.qmc), Sobol and Morris (SALib).
+
+A design is a table with one row per point and one column per parameter path, in the order the sampler produced it
+(Sobol and Morris analyses rely on that order).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from scipy.stats import qmc
+
+if TYPE_CHECKING:
+    from .sweep import SweepSpec
+
+
+def salib_problem(spec: SweepSpec) -> dict:
+    return {
+        "num_vars": len(spec.parameters),
+        "names": [p.path for p in spec.parameters],
+        "bounds": [[p.min, p.max] for p in spec.parameters],
+    }
+
+
+def make_design(spec: SweepSpec) -> pd.DataFrame:
+    """The design table of a sweep: `point`, then one column per parameter (ints rounded for int parameters)."""
+    names = [p.path for p in spec.parameters]
+    if spec.design == "grid":
+        rows = list(itertools.product(*[p.values for p in spec.parameters]))
+        table = pd.DataFrame(rows, columns=names)
+    else:
+        table = pd.DataFrame(_unit_scaled_sample(spec), columns=names)
+        for p in spec.parameters:
+            if p.type == "int":
+                table[p.path] = table[p.path].round().astype(int)
+    table.insert(0, "point", np.arange(len(table)))
+    return table
+
+
+def _unit_scaled_sample(spec: SweepSpec) -> np.ndarray:
+    problem = salib_problem(spec)
+    if spec.design == "sobol":
+        return sobol_sample.sample(problem, spec.samples, calc_second_order=spec.calc_second_order, seed=spec.seed)
+    if spec.design == "morris":
+        return morris_sample.sample(problem, spec.samples, num_levels=spec.num_levels, seed=spec.seed)
+    unit = qmc.LatinHypercube(d=len(spec.parameters), seed=np.random.default_rng(spec.seed)).random(spec.samples)
+    bounds = np.array(problem["bounds"], dtype=float)
+    return qmc.scale(unit, bounds[:, 0], bounds[:, 1])

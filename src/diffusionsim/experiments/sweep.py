@@ -1,0 +1,354 @@
+"""Batch sweeps: a design of scenario variants × replications, run serially, on a local pool or on Dask.
+
+Results go to a Parquet dataset under the output directory, one part file per finished run, each written to a
+hidden temporary name and renamed into place (atomic), so a sweep killed at any moment leaves only whole parts, and
+`resume` re-runs exactly the runs without a part. A run that raises is recorded in `failures/` with its traceback
+and the sweep goes on. Seeds derive from the sweep seed and the replication index (SeedSequence), the same for
+every design point (common random numbers), so results do not depend on the executor or the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import Field, model_validator
+
+from ..model import DiffusionModel
+from ..scenario import (
+    Scenario,
+    ScenarioError,
+    Strict,
+    apply_override,
+    parse_override,
+    read_toml,
+    rule_error,
+    scenario_hash,
+    validate,
+    validate_as,
+)
+from .designs import make_design
+from .outcomes import run_outcomes
+from .seeds import replication_seeds
+
+Design = Literal["grid", "lhs", "sobol", "morris"]
+
+
+class SweepParameter(Strict):
+    """One varied scenario key: a list of values (grid) or bounds (lhs, sobol, morris)."""
+
+    path: str
+    values: list[float | int | bool | str] | None = Field(None, min_length=1)
+    min: float | None = None
+    max: float | None = None
+    type: Literal["float", "int"] = "float"
+
+
+class SweepSpec(Strict):
+    """A sweep file: base scenario, varied parameters, design, replications, seed."""
+
+    name: str = "sweep"
+    base: str
+    design: Design = "grid"
+    samples: int = Field(0, ge=0)
+    replications: int = Field(1, ge=1)
+    seed: int = Field(0, ge=0)
+    num_levels: int = Field(4, ge=2)
+    calc_second_order: bool = False
+    timeseries: bool = False
+    overrides: list[str] = []
+    parameters: list[SweepParameter] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_design(self) -> SweepSpec:
+        for n, p in enumerate(self.parameters):
+            if self.design == "grid" and p.values is None:
+                raise rule_error(f"parameters.{n}.values", None, "a list of values for a grid design")
+            if self.design != "grid" and (p.min is None or p.max is None):
+                raise rule_error(f"parameters.{n}.min", p.min, f"bounds min and max for a {self.design} design")
+            if self.design != "grid" and p.min >= p.max:
+                raise rule_error(f"parameters.{n}.max", p.max, f"a number > min ({p.min})")
+        if self.design != "grid" and self.samples < 1:
+            raise rule_error("samples", self.samples, f"a number >= 1 for a {self.design} design")
+        return self
+
+
+@dataclass
+class SweepSummary:
+    done: int
+    skipped: int
+    failed: int
+    wall_seconds: float
+
+    @property
+    def runs_per_minute(self) -> float:
+        return self.done / self.wall_seconds * 60 if self.wall_seconds else 0.0
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
+    """Read and validate a sweep file; returns the spec and the base scenario data (with the fixed overrides)."""
+    path = Path(path)
+    spec = validate_as(SweepSpec, read_toml(path), str(path), "sweep file")
+    if not (path.parent / spec.base).is_file():
+        raise ScenarioError(
+            f"{path}: key 'base': value {spec.base!r}; allowed: a scenario file, relative to the sweep file"
+        )
+    base = read_toml(path.parent / spec.base)
+    for text in spec.overrides:
+        apply_override(base, *parse_override(text))
+    return spec, base
+
+
+def point_scenarios(spec: SweepSpec, base: dict[str, Any], design: pd.DataFrame, source: str) -> list[Scenario]:
+    """One validated scenario per design point; an unknown path or a bad value names the point and the key."""
+    out = []
+    for row in design.itertuples(index=False):
+        data = json.loads(json.dumps(base))  # a deep copy of plain TOML data
+        for p, value in zip(spec.parameters, row[1:], strict=True):
+            apply_override(data, p.path.split("."), _plain(value))
+        out.append(
+            validate(
+                data, source=f"{source} (design point {row[0]}: {dict(zip(design.columns[1:], row[1:], strict=True))})"
+            )
+        )
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python ones, so the scenario schema sees ordinary ints, floats and bools."""
+    return value.item() if hasattr(value, "item") else value
+
+
+# ---------------------------------------------------------------------------------------------- one run
+
+
+def head_of(task: dict[str, Any]) -> dict[str, Any]:
+    return {k: task[k] for k in ("run", "point", "replication", "seed")}
+
+
+def execute(task: dict[str, Any]) -> dict[str, Any]:
+    """Run one sweep run: its outcome row and, if the sweep asks for it, its monthly series."""
+    model = DiffusionModel(task["scenario"], rng=task["seed"], check_stages=False).run()
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    return {
+        "head": head_of(task),
+        "outcomes": run_outcomes(model, ts),
+        "timeseries": ts if task["timeseries"] else None,
+    }
+
+
+def guarded(runner: Callable[[dict[str, Any]], dict[str, Any]], task: dict[str, Any]) -> dict[str, Any]:
+    """Call the runner; never raise: a failure comes back as a record with its traceback, and the sweep goes on."""
+    try:
+        return runner(task)
+    except Exception:  # noqa: BLE001 - every failure is recorded
+        return {"head": head_of(task), "error": traceback.format_exc()}
+
+
+# ---------------------------------------------------------------------------------------------- the store
+
+
+class SweepStore:
+    """The output directory: manifest, design, sweep file copy, and one atomic Parquet part per run."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.runs, self.failures, self.series = self.out / "runs", self.out / "failures", self.out / "timeseries"
+
+    def prepare(self, manifest: dict[str, Any], design: pd.DataFrame, sweep_text: str, resume: bool) -> None:
+        existing = self.out / "manifest.json"
+        if existing.exists():
+            if not resume:
+                raise ScenarioError(f"{self.out}: already holds a sweep; use --resume to continue it, or another --out")
+            old = json.loads(existing.read_text())
+            for key in ("sweep_sha", "base_scenario_sha256"):
+                if old.get(key) != manifest[key]:
+                    raise ScenarioError(
+                        f"{self.out}: holds a different sweep (its {key.split('_')[0]} changed); use another --out"
+                    )
+        for d in (self.runs, self.failures, self.series):
+            d.mkdir(parents=True, exist_ok=True)
+            for tmp in d.glob(".tmp-*"):
+                tmp.unlink()  # half-written parts of a killed sweep
+        _atomic(self.out / "design.parquet", lambda p: design.to_parquet(p, index=False))
+        _atomic(self.out / "sweep.toml", lambda p: p.write_text(sweep_text))
+        _atomic(existing, lambda p: p.write_text(json.dumps(manifest, indent=2) + "\n"))
+
+    def done(self) -> set[int]:
+        return {int(p.stem.split("-")[1]) for p in self.runs.glob("part-*.parquet")}
+
+    def write(self, result: dict[str, Any], params: dict[str, Any]) -> bool:
+        """Store one finished run; returns False for a failure."""
+        head = result["head"]
+        name = f"part-{head['run']:07d}.parquet"
+        if "error" in result:
+            row = pd.DataFrame([head | params | {"error": result["error"]}])
+            _atomic(self.failures / name, lambda p: row.to_parquet(p, index=False))
+            return False
+        if result.get("timeseries") is not None:
+            ts = result["timeseries"].assign(**head)
+            _atomic(self.series / name, lambda p: ts.to_parquet(p, index=False))
+        row = pd.DataFrame([head | params | result["outcomes"]])
+        _atomic(self.runs / name, lambda p: row.to_parquet(p, index=False))
+        (self.failures / name).unlink(missing_ok=True)  # a retried run that now succeeded
+        return True
+
+
+def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write to a hidden temporary file beside `path`, then rename: readers never see half a file."""
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def read_runs(out: str | Path) -> pd.DataFrame:
+    """All stored runs of a sweep directory, sorted by run."""
+    return pd.read_parquet(Path(out) / "runs").sort_values("run").reset_index(drop=True)
+
+
+def read_failures(out: str | Path) -> pd.DataFrame:
+    folder = Path(out) / "failures"
+    if not folder.exists() or not any(folder.glob("part-*.parquet")):
+        return pd.DataFrame(columns=["run", "point", "replication", "seed", "error"])
+    return pd.read_parquet(folder).sort_values("run").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------- executors
+
+
+def _serial(tasks: Iterator[dict], runner: Callable) -> Iterator[dict]:
+    for task in tasks:
+        yield guarded(runner, task)
+
+
+def _local_pool(tasks: Iterator[dict], runner: Callable, workers: int) -> Iterator[dict]:
+    """A process pool with a bounded number of runs in flight, so memory does not grow with the sweep."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["diffusionsim.experiments.sweep"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = set()
+        for task in tasks:
+            pending.add(pool.submit(guarded, runner, task))
+            if len(pending) >= 2 * workers:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in finished)
+        for f in pending:
+            yield f.result()
+
+
+def _dask(tasks: Iterator[dict], runner: Callable, scheduler: str | None, local_workers: int | None) -> Iterator[dict]:
+    """Dask distributed: an existing cluster (scheduler address) or a LocalCluster; lost workers' runs are retried."""
+    from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415 - heavy; only when Dask is used
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=local_workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    client = Client(scheduler or cluster)
+    try:
+        window = 2 * max(len(client.scheduler_info()["workers"]), 1)
+        pending = as_completed()
+        for task in tasks:
+            future = client.submit(guarded, runner, task, key=f"diffusionsim-run-{task['run']}", retries=3, pure=False)
+            pending.add(future)
+            if pending.count() >= window:
+                yield next(pending).result()
+        for future in pending:
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ---------------------------------------------------------------------------------------------- the sweep
+
+
+def run_sweep(
+    sweep_file: str | Path,
+    out: str | Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    resume: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    runner: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> SweepSummary:
+    """Run (or resume) a sweep into `out`. Executor: Dask if `scheduler` or `dask_local`, else a local pool of
+    `workers` processes (default: all cores), serial when that is 1."""
+    runner = runner or execute
+    sweep_file = Path(sweep_file)
+    spec, base = load_sweep(sweep_file)
+    design = make_design(spec)
+    scenarios = point_scenarios(spec, base, design, str(sweep_file))
+    seeds = replication_seeds(spec.seed, spec.replications)
+    store = SweepStore(Path(out))
+    store.prepare(_manifest(spec, sweep_file, design, scenarios, seeds), design, sweep_file.read_text(), resume)
+    total = len(design) * spec.replications
+    skip = store.done() if resume else set()
+    params = design.set_index("point").to_dict("index")
+    tasks = (
+        {"run": run, "point": run // spec.replications, "replication": run % spec.replications,
+         "seed": seeds[run % spec.replications], "scenario": scenarios[run // spec.replications],
+         "timeseries": spec.timeseries}
+        for run in range(total) if run not in skip
+    )  # fmt: skip
+    if scheduler or dask_local:
+        results = _dask(tasks, runner, scheduler, dask_local)
+    else:
+        n = workers or os.cpu_count() or 1
+        results = _serial(tasks, runner) if n == 1 else _local_pool(tasks, runner, n)
+    t0, done, failed = time.perf_counter(), 0, 0
+    for finished, result in enumerate(results, start=1):
+        ok = store.write(result, params[result["head"]["point"]])
+        done, failed = done + ok, failed + (not ok)
+        if progress is not None:
+            progress(len(skip) + finished, total)
+    return SweepSummary(done, len(skip), failed, time.perf_counter() - t0)
+
+
+def _manifest(spec: SweepSpec, path: Path, design: pd.DataFrame, scenarios: list[Scenario], seeds: list[int]) -> dict:
+    """What the sensitivity analysis and a reader need, and what makes the sweep reproducible."""
+    return {
+        "package": "diffusionsim",
+        "version": version("diffusionsim"),
+        "sweep_file": str(path),
+        "sweep_sha": spec_hash(spec),
+        "name": spec.name,
+        "base": spec.base,
+        "design": spec.design,
+        "parameters": [p.model_dump() for p in spec.parameters],
+        "samples": spec.samples,
+        "calc_second_order": spec.calc_second_order,
+        "num_levels": spec.num_levels,
+        "replications": spec.replications,
+        "seed": spec.seed,
+        "replication_seeds": seeds,
+        "points": len(design),
+        "runs": len(design) * spec.replications,
+        "base_scenario_sha256": scenario_hash(scenarios[0]) if scenarios else None,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def spec_hash(spec: SweepSpec) -> str:
+    """SHA-256 of the validated sweep spec: a resumed sweep must be the same sweep."""
+    return hashlib.sha256(json.dumps(spec.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
