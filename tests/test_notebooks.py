@@ -28,10 +28,11 @@ def test_notebook_executes(path, monkeypatch):
     expected = {
         "quickstart.ipynb": ["of the pilots started"],
         "01_policy_comparison.ipynb": ["report.html", "money.png"],
+        "02_batch_sweep.ipynb": ["0 failed", "most influential:"],
     }
     for text in expected.get(path.name, []):
         assert text in printed
 
 
 def test_the_walkthroughs_exist():
-    assert {"quickstart.ipynb", "01_policy_comparison.ipynb"} <= {p.name for p in NOTEBOOKS}
+    assert {"quickstart.ipynb", "01_policy_comparison.ipynb", "02_batch_sweep.ipynb"} <= {p.name for p in NOTEBOOKS}

@@ -48,6 +48,25 @@ def flaky(task):
     return execute(task)
 
 
+def dies_once(task):
+    """A runner whose worker process dies the first time it meets run 2 (a lost Dask worker)."""
+    marker = Path(os.environ["DIFFUSIONSIM_TEST_MARKERS"]) / f"run-{task['run']}"
+    if task["run"] == 2 and not marker.exists():
+        marker.touch()
+        os._exit(1)
+    return execute(task)
+
+
+def test_a_lost_dask_worker_is_replaced_and_its_run_retried(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIFFUSIONSIM_TEST_MARKERS", str(tmp_path))
+    sweep = write_sweep(tmp_path, GRID)
+    summary = run_sweep(sweep, tmp_path / "dask", dask_local=2, runner=dies_once)
+    assert (tmp_path / "run-2").exists(), "the worker running run 2 should have died once"
+    assert (summary.done, summary.failed) == (8, 0)
+    run_sweep(sweep, tmp_path / "serial", workers=1)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "dask"), read_runs(tmp_path / "serial"))
+
+
 def test_serial_local_pool_and_dask_give_identical_results(tmp_path):
     sweep = write_sweep(tmp_path, GRID)
     run_sweep(sweep, tmp_path / "serial", workers=1)
