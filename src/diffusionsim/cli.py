@@ -169,6 +169,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def runs_progress(quiet: bool) -> Progress:
+    """A progress bar over runs with elapsed time and ETA, on stderr so the summary on stdout stays clean."""
+    columns = [TextColumn("[bold]runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+    return Progress(*columns, console=Console(stderr=True, quiet=quiet), transient=True)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import compare
     from .report.compare_report import write_report
@@ -178,16 +184,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
     for path in args.scenarios:  # fail fast on any bad file, before any run
         load_scenario(path, overrides)
-    console = Console(stderr=True, quiet=args.quiet)
-    with Progress(
-        TextColumn("[bold]runs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with runs_progress(args.quiet) as bar:
         task = bar.add_task("compare", total=len(args.scenarios) * args.replications)
         result = compare(
             args.scenarios,
@@ -211,16 +208,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .experiments.sweep import load_sweep, run_sweep
 
     load_sweep(args.sweep_file)  # fail fast on a bad sweep file
-    console = Console(stderr=True, quiet=args.quiet)
-    with Progress(
-        TextColumn("[bold]runs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with runs_progress(args.quiet) as bar:
         task = bar.add_task("sweep", total=None)
         summary = run_sweep(
             args.sweep_file,
