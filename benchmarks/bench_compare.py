@@ -8,11 +8,10 @@ Prints wall time, runs per minute, the parent's and the largest worker's peak re
 from __future__ import annotations
 
 import argparse
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from memory import PeakMemory  # benchmarks/memory.py: this script's folder is first on sys.path
 
 from diffusionsim.experiments.compare import compare
 
@@ -25,36 +24,6 @@ SCENARIOS = [
     "regional_high_intensity",
     "multi_year_contracts",
 ]
-
-
-class PeakMemory:
-    """Samples the resident memory of this process and all its descendants (forkserver workers included)."""
-
-    def __init__(self, interval: float = 0.2) -> None:
-        self.interval, self.parent, self.worker, self.total = interval, 0.0, 0.0, 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            try:
-                kids = [p.memory_info().rss for p in me.children(recursive=True)]
-            except psutil.Error:
-                kids = []
-            own = me.memory_info().rss
-            self.parent = max(self.parent, own / 2**20)
-            self.worker = max(self.worker, max(kids, default=0) / 2**20)
-            self.total = max(self.total, (own + sum(kids)) / 2**20)
-            time.sleep(self.interval)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def main() -> None:
