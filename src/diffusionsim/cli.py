@@ -115,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_scenario_options(validate)
     validate.add_argument("--explain", action="store_true", help="also list every key with its value, unit and source")
+
+    viz = sub.add_parser(
+        "viz",
+        help="start the live visual run (a Solara app) in the browser",
+        description="Start the presenter's app on localhost and print its address: the network of care organisations, "
+        "live charts and policy levers. Same as `solara run diffusionsim.viz.app`.",
+    )
+    viz.add_argument("scenario", type=Path, nargs="?", help="scenario file to open with (default: scenarios/demo.toml)")
+    viz.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    viz.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     return parser
 
 
@@ -127,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
             "validate": cmd_validate,
+            "viz": cmd_viz,
         }
         return commands[args.command](args)
     except ScenarioError as exc:
@@ -283,6 +294,26 @@ def explain(scenario: Scenario) -> list[str]:
 
     walk(scenario, "")
     return lines
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    """Validate the scenario first (a bad file fails here, readably), then run `solara run` on the app module."""
+    import os
+    import subprocess
+
+    if args.scenario is not None:
+        load_scenario(args.scenario)
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    if args.scenario is not None:
+        env["DIFFUSIONSIM_SCENARIO"] = str(args.scenario.resolve())
+    cmd = [sys.executable, "-m", "solara", "run", "diffusionsim.viz.app", "--host", args.host]
+    cmd += ["--port", str(args.port), "--no-open", "--production"]
+    if args.port:
+        print(f"diffusionsim viz: open http://{args.host}:{args.port}/ in a browser (Ctrl+C stops the app)", flush=True)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 if __name__ == "__main__":
