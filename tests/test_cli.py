@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pandas as pd
 import pytest
 
 from diffusionsim.cli import main
 from diffusionsim.scenario import file_hash, load_scenario, scenario_hash
+from tests.conftest import SCENARIOS as SCENARIOS_DIR
 
 
 def test_run_writes_tables_figure_and_manifest(demo_path, tmp_path, capsys):
@@ -116,3 +122,32 @@ def test_help_explains_every_option(argv, capsys):
     if argv == ["run", "--help"]:
         for option in ("--out", "--seed", "--months", "--set", "--quiet"):
             assert option in out
+
+
+def test_viz_command_prints_its_address_and_serves_the_app(tmp_path):
+    """`diffusionsim viz` starts the Solara app on localhost and says where; the page answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "viz.log"
+    with log.open("w") as out:
+        cmd = [sys.executable, "-m", "diffusionsim.cli", "viz", "--port", str(port)]
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline, status = time.time() + 90, None
+        while time.time() < deadline and status != 200:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200, log.read_text()[-2000:]
+        assert f"http://127.0.0.1:{port}/" in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_viz_with_a_bad_scenario_exits_2_before_starting(capsys):
+    bad = SCENARIOS_DIR.parent / "tests" / "bad_scenarios" / "bad_kind.toml"
+    assert main(["viz", str(bad)]) == 2
+    assert "innovations.0.kind" in capsys.readouterr().err
