@@ -120,3 +120,21 @@ def test_agents_expose_their_state(demo_model):
     assert demo_model.agents_by_type[CareOrganisation].agg("weight", sum) == pytest.approx(
         sum(s.organisations for s in demo_model.settings.sectors.values())
     )
+
+
+def test_impact_is_zero_without_innovations_and_sums_to_zero(demo_path):
+    """Nothing adopted and no regional budgets: nobody gains or pays against a world without innovations.
+
+    (Providers in high-intensity regions pay into the regional innovation budget whether or not anything is adopted.)
+    """
+    overrides = ["diffusion.p=0", "financiers.investors.count=0", "cooperation.high.budget_share=0"]
+    quiet = DiffusionModel(load_scenario(demo_path, overrides), rng=1)
+    quiet.run(24)
+    frame = quiet.datacollector.get_model_vars_dataframe()
+    care_parties = ["impact:provider", "impact:insurer", "impact:care_office", "impact:municipality"]
+    assert (frame[care_parties].abs() < 1e-3).all().all()
+    busy = DiffusionModel(demo_path, rng=1).run()
+    last = busy.datacollector.get_model_vars_dataframe().iloc[-1]
+    impacts = last[[c for c in last.index if c.startswith("impact:")]]
+    assert abs(impacts.sum()) < 1e-6 * impacts.abs().max()
+    assert last["impact:insurer"] != 0  # substitution saves the insurer money, or costs it

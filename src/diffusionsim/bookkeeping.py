@@ -47,6 +47,9 @@ def book_month(model: DiffusionModel) -> None:
     substituted = substituted_spending(model)
     care = care_payments(model, substituted.sum(axis=1), users @ cat.added_spending)
     ledger.record(month, "care", model.payer_party[model.org_payer], model.org_party, care)
+    # What care would have cost without any innovation: the yardstick for "who pays and who gains".
+    np.add.at(model.base_care, model.org_party, model.org_base_spending)
+    np.subtract.at(model.base_care, model.payer_party[model.org_payer], model.org_base_spending)
     pay_compensation(model, model.org_volume_factor * substituted.sum(axis=1))
     transfer_savings(model, substituted)
     collect_contributions(model, care)

@@ -104,6 +104,17 @@ def money(model: DiffusionModel, party_type: str) -> float:
     return float(model.ledger.balance[model.ledger.type_of == PARTY_TYPES.index(party_type)].sum())
 
 
+def impact(model: DiffusionModel, party_type: str) -> float:
+    """Cumulative net money of a party type against a world without innovations (EUR).
+
+    The ledger's balance less the care spending that would have flowed anyway: payers' savings and providers' lost or
+    added revenue stay, the routine billions of care spending drop out. This is the "who pays and who gains" view.
+    """
+    ledger = model.ledger
+    mask = ledger.type_of == PARTY_TYPES.index(party_type)
+    return float((ledger.balance[mask] - model.base_care[mask]).sum())
+
+
 def public_money_spent(model: DiffusionModel) -> float:
     """Cumulative public money paid out (EUR): the national fund's grants and the transition fund's compensation.
 
@@ -136,4 +147,5 @@ def reporters(model: DiffusionModel) -> dict[str, Any]:
             out[f"{name}:{iid}"] = partial(innovation_share, name=name, k=k)
     for party_type in PARTY_TYPES:
         out[f"money:{party_type}"] = partial(money, party_type=party_type)
+        out[f"impact:{party_type}"] = partial(impact, party_type=party_type)
     return out

@@ -74,6 +74,7 @@ class DiffusionModel(Model):
         build_financiers(self)
         build_companies(self)
         self.ledger.freeze()
+        self.base_care = np.zeros(len(self.ledger.names))  # cumulative care flows without any innovation, per party
         n_org, n_inn = len(self.org_sector), len(self.catalogue)
         cat = self.catalogue
         self.relevant = self.org_sector[:, None] == cat.target[None, :]

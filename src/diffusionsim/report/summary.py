@@ -40,8 +40,11 @@ def summary_tables(result: RunResult) -> list[Table]:
     money = Table(title="Net money per party type, whole run (EUR million; + received, - paid)")
     money.add_column("party type")
     money.add_column("net", justify="right")
+    money.add_column("against no innovation", justify="right")
     for party_type in PARTY_TYPES:
-        money.add_row(party_type, f"{last['money:' + party_type] / 1e6:,.1f}")
+        money.add_row(
+            party_type, f"{last['money:' + party_type] / 1e6:,.1f}", f"{last['impact:' + party_type] / 1e6:,.1f}"
+        )
     return [adoption, totals, money]
 
 

@@ -283,9 +283,9 @@ def pilots_chart(model: DiffusionModel) -> LineChart:
 
 def money_chart(model: DiffusionModel) -> LineChart:
     series = [
-        Series(f"money:{p}", PARTY_LABELS[p], 1e-6, PALETTE[i]) for i, p in enumerate(PARTY_TYPES) if p != "outside"
+        Series(f"impact:{p}", PARTY_LABELS[p], 1e-6, PALETTE[i]) for i, p in enumerate(PARTY_TYPES) if p != "outside"
     ]
-    sub = "cumulative net money (received minus paid) per party type, EUR million"
+    sub = "cumulative net money against a world without innovations, per party type, EUR million"
     return LineChart("Who pays and who gains", "EUR million", series, sub)
 
 
