@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from diffusionsim.ledger import PARTY_TYPES
 from diffusionsim.report.compare_report import (
     OUTCOME_LABELS,
     band_frame,
@@ -29,17 +30,7 @@ SCENARIOS = ["baseline", "shared_savings", "regional_fund"]
 REPLICATIONS = 5
 MONTHS = 24  # months 0..24: 25 rows per run
 KINDS = {"telecare": "technological", "sensor_bed": "technological", "buurtzorg_team": "social"}
-PARTIES = [
-    "outside",
-    "provider",
-    "insurer",
-    "care_office",
-    "municipality",
-    "public_fund",
-    "investor",
-    "company",
-    "citizen",
-]
+PARTIES = list(PARTY_TYPES)  # the ledger's own list, so the synthetic data follows the model
 OUTCOMES = [c for c in OUTCOME_LABELS if not c.startswith("money:")]
 
 
