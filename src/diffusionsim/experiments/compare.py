@@ -7,11 +7,9 @@ from SeedSequence by replication index, and rows are sorted by scenario and repl
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import DiffusionModel
 from ..scenario import KINDS, Scenario, file_hash, load_scenario, scenario_hash
-from .outcomes import run_outcomes
 from .run import manifest_for
 from .seeds import replication_seeds
+from .worker import process_pool, run_replication
 
 
 @dataclass
@@ -35,28 +32,6 @@ class ComparisonResult:
     outcomes: pd.DataFrame  # one row per scenario × replication
     kinds: dict[str, str]  # innovation id -> kind
     manifest: dict[str, Any] = field(default_factory=dict)
-
-
-def run_replication(task: tuple[int, Scenario, int, int]) -> tuple[int, int, pd.DataFrame, dict[str, float]]:
-    """One run in a worker: (scenario index, scenario, replication, seed) -> its time series and outcomes."""
-    index, scenario, replication, seed = task
-    model = DiffusionModel(scenario, rng=seed, check_stages=False).run()
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    return index, replication, ts, run_outcomes(model, ts)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers start from a single-threaded server that has the model imported.
-
-    forkserver avoids both fork's deadlock risk in a multi-threaded parent and spawn's import of the model (seconds)
-    in every worker; spawn is the fallback where forkserver does not exist.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["diffusionsim.experiments.compare"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def compare(
@@ -80,7 +55,7 @@ def compare(
         iterator = map(run_replication, tasks)
         results = _collect(iterator, len(tasks), progress)
     else:
-        with _pool(workers) as pool:
+        with process_pool(workers) as pool:
             results = _collect(pool.map(run_replication, tasks, chunksize=1), len(tasks), progress)
     timeseries, outcomes = _tables(results, names, seeds)
     manifest = {

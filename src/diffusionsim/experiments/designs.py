@@ -11,9 +11,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
-from scipy.stats import qmc
 
 if TYPE_CHECKING:
     from .sweep import SweepSpec
@@ -43,6 +40,12 @@ def make_design(spec: SweepSpec) -> pd.DataFrame:
 
 
 def _unit_scaled_sample(spec: SweepSpec) -> np.ndarray:
+    """The sample of a sampled design. The samplers are imported here, not at the top: a grid sweep's parent process
+    then never loads SciPy's statistics or SALib (seconds, and tens of MB)."""
+    from SALib.sample import morris as morris_sample  # noqa: PLC0415
+    from SALib.sample import sobol as sobol_sample  # noqa: PLC0415
+    from scipy.stats import qmc  # noqa: PLC0415
+
     problem = salib_problem(spec)
     if spec.design == "sobol":
         return sobol_sample.sample(problem, spec.samples, calc_second_order=spec.calc_second_order, seed=spec.seed)

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import time
-import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -26,7 +24,6 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
-from ..model import DiffusionModel
 from ..scenario import (
     Scenario,
     ScenarioError,
@@ -40,8 +37,8 @@ from ..scenario import (
     validate_as,
 )
 from .designs import make_design
-from .outcomes import run_outcomes
 from .seeds import replication_seeds
+from .worker import execute, guarded, process_pool, start_server
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
 
@@ -134,32 +131,6 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-# ---------------------------------------------------------------------------------------------- one run
-
-
-def head_of(task: dict[str, Any]) -> dict[str, Any]:
-    return {k: task[k] for k in ("run", "point", "replication", "seed")}
-
-
-def execute(task: dict[str, Any]) -> dict[str, Any]:
-    """Run one sweep run: its outcome row and, if the sweep asks for it, its monthly series."""
-    model = DiffusionModel(task["scenario"], rng=task["seed"], check_stages=False).run()
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    return {
-        "head": head_of(task),
-        "outcomes": run_outcomes(model, ts),
-        "timeseries": ts if task["timeseries"] else None,
-    }
-
-
-def guarded(runner: Callable[[dict[str, Any]], dict[str, Any]], task: dict[str, Any]) -> dict[str, Any]:
-    """Call the runner; never raise: a failure comes back as a record with its traceback, and the sweep goes on."""
-    try:
-        return runner(task)
-    except Exception:  # noqa: BLE001 - every failure is recorded
-        return {"head": head_of(task), "error": traceback.format_exc()}
-
-
 # ---------------------------------------------------------------------------------------------- the store
 
 
@@ -238,11 +209,7 @@ def _serial(tasks: Iterator[dict], runner: Callable) -> Iterator[dict]:
 
 def _local_pool(tasks: Iterator[dict], runner: Callable, workers: int) -> Iterator[dict]:
     """A process pool with a bounded number of runs in flight, so memory does not grow with the sweep."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(["diffusionsim.experiments.sweep"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with process_pool(workers) as pool:
         pending = set()
         for task in tasks:
             pending.add(pool.submit(guarded, runner, task))
@@ -295,6 +262,9 @@ def run_sweep(
     """Run (or resume) a sweep into `out`. Executor: Dask if `scheduler` or `dask_local`, else a local pool of
     `workers` processes (default: all cores), serial when that is 1."""
     runner = runner or execute
+    pool_size = None if scheduler or dask_local else workers or os.cpu_count() or 1
+    if pool_size and pool_size > 1:
+        start_server()  # the workers' imports now overlap the design and the validation below
     sweep_file = Path(sweep_file)
     spec, base = load_sweep(sweep_file)
     design = make_design(spec)
@@ -314,8 +284,7 @@ def run_sweep(
     if scheduler or dask_local:
         results = _dask(tasks, runner, scheduler, dask_local)
     else:
-        n = workers or os.cpu_count() or 1
-        results = _serial(tasks, runner) if n == 1 else _local_pool(tasks, runner, n)
+        results = _serial(tasks, runner) if pool_size == 1 else _local_pool(tasks, runner, pool_size)
     t0, done, failed = time.perf_counter(), 0, 0
     for finished, result in enumerate(results, start=1):
         ok = store.write(result, params[result["head"]["point"]])

@@ -1,0 +1,86 @@
+"""What a worker process runs: one simulation in, its monthly series and outcome row out; and the pool that runs it.
+
+This module is kept light on purpose. Pool workers start from a forkserver that imports `PRELOAD` once and forks
+each worker from there, so what this module imports is what every worker holds in memory and what delays the first
+run. The model comes in through `PRELOAD`, not through an import here, so a parent that only hands out runs and
+writes tables (`sweep.py`) does not load Mesa, and neither module pulls in plotting, SALib or Parquet I/O.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
+from typing import TYPE_CHECKING, Any
+
+from .outcomes import run_outcomes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..scenario import Scenario
+
+PRELOAD = ["diffusionsim.experiments.preload"]  # imported by the forkserver alone
+
+
+def simulate(scenario: Scenario, seed: int) -> tuple[pd.DataFrame, dict[str, float]]:
+    """One run to its end: the monthly series (one row per month) and the outcome row."""
+    from ..model import DiffusionModel  # noqa: PLC0415 - preloaded in workers; see the module docstring
+
+    model = DiffusionModel(scenario, rng=seed, check_stages=False).run()
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    return ts, run_outcomes(model, ts)
+
+
+# ---------------------------------------------------------------------------------------------- comparisons
+
+
+def run_replication(task: tuple[int, Scenario, int, int]) -> tuple[int, int, pd.DataFrame, dict[str, float]]:
+    """A comparison's run: (scenario index, scenario, replication, seed) -> index, replication, series, outcomes."""
+    index, scenario, replication, seed = task
+    return index, replication, *simulate(scenario, seed)
+
+
+# ---------------------------------------------------------------------------------------------- sweeps
+
+
+def head_of(task: dict[str, Any]) -> dict[str, Any]:
+    return {k: task[k] for k in ("run", "point", "replication", "seed")}
+
+
+def execute(task: dict[str, Any]) -> dict[str, Any]:
+    """A sweep's run: its outcome row and, if the sweep asks for it, its monthly series."""
+    ts, outcomes = simulate(task["scenario"], task["seed"])
+    return {"head": head_of(task), "outcomes": outcomes, "timeseries": ts if task["timeseries"] else None}
+
+
+def guarded(runner: Callable[[dict[str, Any]], dict[str, Any]], task: dict[str, Any]) -> dict[str, Any]:
+    """Call the runner; never raise: a failure comes back as a record with its traceback, and the sweep goes on."""
+    try:
+        return runner(task)
+    except Exception:  # noqa: BLE001 - every failure is recorded
+        return {"head": head_of(task), "error": traceback.format_exc()}
+
+
+# ---------------------------------------------------------------------------------------------- the pool
+
+
+def start_server() -> multiprocessing.context.BaseContext:
+    """The context for worker pools; on POSIX, starts the forkserver now so its imports overlap the caller's work.
+
+    forkserver avoids both fork's deadlock risk in a multi-threaded parent (a progress bar, Dask, a notebook kernel)
+    and spawn's import of the model in every worker; spawn is the fallback where forkserver does not exist.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+    return context
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes forked from the (already started) forkserver."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=start_server())
