@@ -22,17 +22,19 @@ from .scenario import Scenario, ScenarioError, load_scenario
 EXIT_BAD_INPUT = 2
 
 
+SET_HELP = (
+    "override any scenario key by its dotted path, e.g. --set policy.cofinancing.private_share=0.2 or "
+    "--set innovations.hospital_at_home.pilot_cost=40000; validated like the file; repeatable"
+)
+
+
+def _add_set_option(p: argparse.ArgumentParser, help: str = SET_HELP) -> None:  # noqa: A002 - argparse's name
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help)
+
+
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", type=Path, help="scenario file (TOML), e.g. scenarios/baseline.toml")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override any scenario key by its dotted path, e.g. --set policy.cofinancing.private_share=0.2 or "
-        "--set innovations.hospital_at_home.pilot_cost=40000; validated like the file; repeatable",
-    )
+    _add_set_option(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,14 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--out", type=Path, default=Path("results") / "comparison", help="report directory")
     comp.add_argument("--seed", type=int, help="base seed of the replications (default: the first scenario's)")
     comp.add_argument("--months", type=int, help="months to simulate (default: each scenario's)")
-    comp.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a key in every scenario (repeatable)",
-    )
+    _add_set_option(comp, "override a key in every scenario, as in `run --set` (repeatable)")
     comp.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sweep = sub.add_parser(
