@@ -15,6 +15,9 @@ Three measurements, all printed (nothing is asserted):
      keeps almost nothing, and both sides are mostly the memory of their Python processes;
 3. the overhead of a Dask LocalCluster of 2 workers (`run_sweep(..., dask_local=2)`) against the local pool.
 
+Each measurement runs `--repeat` times (default 3) and the medians are reported: on this shared 2-core machine the
+same measurement varies by 15-25% from one run to the next.
+
 Memory is the peak over time of the sum over the process tree, as resident size (RSS, which counts a page shared by
 forked processes once in each) and as proportional set size (PSS, which splits a shared page among its sharers: the
 memory the tree takes from the machine). run_sweep's workers are forked from one server and share its pages;
@@ -26,7 +29,8 @@ the next: no forkserver or Dask cluster left running, no start method set by bat
 memory is its own (that process and all its descendants). Wall time covers the whole call, pool start-up included;
 the steady-state rate counts the runs finished between the first and the last result, without start-up. Usage:
 
-    uv run python benchmarks/bench_sweep.py [--runs 200] [--baseline-runs 40] [--skip-batch-run] [--skip-dask]
+    uv run python benchmarks/bench_sweep.py [--runs 200] [--baseline-runs 40] [--repeat 3] [--skip-batch-run]
+        [--skip-dask]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +55,7 @@ from memory import PeakMemory  # benchmarks/memory.py: this script's folder is f
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 2024  # sweep seed; batch_run gets the same replication seeds, so both compute the same runs
 MONTHS = 120  # the scenarios' simulation.months; batch_run's max_steps
+REPEAT = 3  # default times each measurement runs (--repeat); the medians are reported, as this machine's speed wanders
 
 
 # ---------------------------------------------------------------------------------------------- in the child
@@ -147,8 +153,8 @@ def child(job: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------- in the parent
 
 
-def measure(kind: str, scenario: str, runs: int, workers: int, timeseries: bool = False) -> dict[str, Any]:
-    """Run one measurement in a fresh Python process and print a line about it."""
+def measure(kind: str, scenario: str, runs: int, workers: int, repeat: int, timeseries: bool = False) -> dict:
+    """Run one measurement `repeat` times, each in a fresh Python process; its figures are the medians over them."""
     job = {"kind": kind, "scenario": scenario, "runs": runs, "workers": workers, "timeseries": timeseries}
     if kind == "batch_run":
         from diffusionsim.experiments.seeds import replication_seeds  # noqa: PLC0415 - see the imports
@@ -156,23 +162,27 @@ def measure(kind: str, scenario: str, runs: int, workers: int, timeseries: bool 
         job["seeds"] = replication_seeds(SEED, runs)  # the seeds run_sweep gives its replications
     label = f"{kind} {scenario} x{runs} on {workers}{' (monthly series)' if timeseries else ''}"
     print(f"  measuring {label} ...", end="", flush=True)
-    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        print(f" FAILED (exit {proc.returncode})\n{proc.stderr[-3000:]}")
-        raise SystemExit(1)
-    result = job | json.loads(proc.stdout.strip().splitlines()[-1])
-    result.pop("seeds", None)
+    repeats = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f" FAILED (exit {proc.returncode})\n{proc.stderr[-3000:]}")
+            raise SystemExit(1)
+        repeats.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(f" {repeats[-1]['wall_s']:.1f} s", end="", flush=True)
+    result = {key: statistics.median(r[key] for r in repeats) for key in repeats[0]}
+    result |= {k: v for k, v in job.items() if k != "seeds"}
     result["rpm"] = result["done"] / result["wall_s"] * 60
     print(
-        f" {result['wall_s']:.1f} s, {result['rpm']:.0f} runs/min, peak {result['peak_total_mb']:.0f} MB RSS, "
-        f"{result['peak_pss_mb']:.0f} MB PSS"
+        f" -> median {result['wall_s']:.1f} s, {result['rpm']:.0f} runs/min, peak {result['peak_total_mb']:.0f} MB "
+        f"RSS, {result['peak_pss_mb']:.0f} MB PSS"
     )
     return result
 
 
-def scaling(scenario: str, runs: int) -> dict[str, Any]:
+def scaling(scenario: str, runs: int, repeat: int) -> dict[str, Any]:
     """Part 1: run_sweep with 1 and 2 workers on the scenario; efficiency = rate(2) / (2 x rate(1))."""
-    one, two = measure("sweep", scenario, runs, 1), measure("sweep", scenario, runs, 2)
+    one, two = measure("sweep", scenario, runs, 1, repeat), measure("sweep", scenario, runs, 2, repeat)
     return {
         "scenario": scenario,
         "rows": [one, two],
@@ -240,31 +250,32 @@ def main() -> None:
     parser.add_argument("--baseline-runs", type=int, default=40, help="baseline runs (part 1); 0 to skip")
     parser.add_argument("--skip-batch-run", action="store_true", help="skip part 2 (mesa.batch_run)")
     parser.add_argument("--skip-dask", action="store_true", help="skip part 3 (Dask LocalCluster)")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help=f"runs of each measurement (default {REPEAT})")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one measurement, as JSON
     args = parser.parse_args()
     if args.child:
         child(json.loads(args.child))
         return
-    print(f"{os.cpu_count()} cores; load average before: {load()}")
+    print(f"{os.cpu_count()} cores; load average before: {load()}; each measurement {args.repeat} times, medians")
     print("1. run_sweep scaling, 1 vs 2 workers")
-    scaled = [scaling("demo", args.runs)]
+    scaled = [scaling("demo", args.runs, args.repeat)]
     if args.baseline_runs:
-        scaled.append(scaling("baseline", args.baseline_runs))
+        scaled.append(scaling("baseline", args.baseline_runs, args.repeat))
     rows = [row for s in scaled for row in s["rows"]]
     pool = scaled[0]["rows"][1]  # run_sweep, demo, 2 workers: also part 2's and part 3's reference
     pairs = []
     if not args.skip_batch_run:
         print(f"2. the same {args.runs} demo runs through mesa.batch_run, and both keeping the monthly series")
-        series = measure("sweep", "demo", args.runs, 2, timeseries=True)
+        series = measure("sweep", "demo", args.runs, 2, args.repeat, timeseries=True)
         pairs = [
-            (measure("batch_run", "demo", args.runs, 2, timeseries=True), series, "monthly series kept"),
-            (measure("batch_run", "demo", args.runs, 2), pool, "last month only"),
+            (measure("batch_run", "demo", args.runs, 2, args.repeat, timeseries=True), series, "monthly series kept"),
+            (measure("batch_run", "demo", args.runs, 2, args.repeat), pool, "last month only"),
         ]
         rows += [series, *(batch for batch, _, _ in pairs)]
     dask = None
     if not args.skip_dask:
         print("3. Dask LocalCluster")
-        dask = measure("dask", "demo", args.runs, 2)
+        dask = measure("dask", "demo", args.runs, 2, args.repeat)
         rows.append(dask)
     print(f"load average after: {load()} (other processes on the machine compete for its cores)")
     print()

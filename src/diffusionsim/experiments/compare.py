@@ -20,7 +20,7 @@ import pandas as pd
 from ..scenario import KINDS, Scenario, file_hash, load_scenario, scenario_hash
 from .run import manifest_for
 from .seeds import replication_seeds
-from .worker import process_pool, run_replication
+from .worker import process_pool, run_replication, runs_in_this_process
 
 
 @dataclass
@@ -50,10 +50,9 @@ def compare(
     tasks = [(i, sc, r, seeds[r]) for i, sc in enumerate(scenarios) for r in range(replications)]
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     started, t0 = datetime.now(UTC), time.perf_counter()
-    results = []
     if workers == 1:
-        iterator = map(run_replication, tasks)
-        results = _collect(iterator, len(tasks), progress)
+        with runs_in_this_process():
+            results = _collect(map(run_replication, tasks), len(tasks), progress)
     else:
         with process_pool(workers) as pool:
             results = _collect(pool.map(run_replication, tasks, chunksize=1), len(tasks), progress)

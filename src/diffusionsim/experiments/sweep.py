@@ -38,7 +38,7 @@ from ..scenario import (
 )
 from .designs import make_design
 from .seeds import replication_seeds
-from .worker import execute, guarded, process_pool, start_server
+from .worker import execute, guarded, process_pool, runs_in_this_process, start_server
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
 
@@ -203,8 +203,9 @@ def read_failures(out: str | Path) -> pd.DataFrame:
 
 
 def _serial(tasks: Iterator[dict], runner: Callable) -> Iterator[dict]:
-    for task in tasks:
-        yield guarded(runner, task)
+    with runs_in_this_process():
+        for task in tasks:
+            yield guarded(runner, task)
 
 
 def _local_pool(tasks: Iterator[dict], runner: Callable, workers: int) -> Iterator[dict]:
