@@ -153,39 +153,53 @@ def child(job: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------- in the parent
 
 
-def measure(kind: str, scenario: str, runs: int, workers: int, repeat: int, timeseries: bool = False) -> dict:
-    """Run one measurement `repeat` times, each in a fresh Python process; its figures are the medians over them."""
-    job = {"kind": kind, "scenario": scenario, "runs": runs, "workers": workers, "timeseries": timeseries}
+def job(kind: str, scenario: str, runs: int, workers: int, timeseries: bool = False) -> dict[str, Any]:
+    """One measurement's description, as the child process gets it."""
+    out = {"kind": kind, "scenario": scenario, "runs": runs, "workers": workers, "timeseries": timeseries}
     if kind == "batch_run":
         from diffusionsim.experiments.seeds import replication_seeds  # noqa: PLC0415 - see the imports
 
-        job["seeds"] = replication_seeds(SEED, runs)  # the seeds run_sweep gives its replications
-    label = f"{kind} {scenario} x{runs} on {workers}{' (monthly series)' if timeseries else ''}"
-    print(f"  measuring {label} ...", end="", flush=True)
-    repeats = []
-    for _ in range(repeat):
-        proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True)
-        if proc.returncode != 0:
-            print(f" FAILED (exit {proc.returncode})\n{proc.stderr[-3000:]}")
-            raise SystemExit(1)
-        repeats.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        print(f" {repeats[-1]['wall_s']:.1f} s", end="", flush=True)
-    result = {key: statistics.median(r[key] for r in repeats) for key in repeats[0]}
-    result |= {k: v for k, v in job.items() if k != "seeds"}
-    result["rpm"] = result["done"] / result["wall_s"] * 60
-    print(
-        f" -> median {result['wall_s']:.1f} s, {result['rpm']:.0f} runs/min, peak {result['peak_total_mb']:.0f} MB "
-        f"RSS, {result['peak_pss_mb']:.0f} MB PSS"
-    )
-    return result
+        out["seeds"] = replication_seeds(SEED, runs)  # the seeds run_sweep gives its replications
+    return out
 
 
-def scaling(scenario: str, runs: int, repeat: int) -> dict[str, Any]:
-    """Part 1: run_sweep with 1 and 2 workers on the scenario; efficiency = rate(2) / (2 x rate(1))."""
-    one, two = measure("sweep", scenario, runs, 1, repeat), measure("sweep", scenario, runs, 2, repeat)
+def label(spec: dict[str, Any]) -> str:
+    workers = f"{spec['workers']} worker{'s' if spec['workers'] > 1 else ''}"
+    return f"{spec['kind']} {spec['scenario']}, {workers}{', series' if spec['timeseries'] else ''}"
+
+
+def measure_once(spec: dict[str, Any]) -> dict[str, Any]:
+    """One measurement in a fresh Python process (this script with --child)."""
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"{label(spec)} FAILED (exit {proc.returncode})\n{proc.stderr[-3000:]}")
+        raise SystemExit(1)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_all(specs: list[dict[str, Any]], repeat: int) -> list[dict[str, Any]]:
+    """Every measurement `repeat` times, in rounds (each round runs all of them once, in order), so that a slow
+    phase of the machine hits all of them alike; the figures are the medians over the rounds."""
+    repeats: list[list[dict[str, Any]]] = [[] for _ in specs]
+    for n in range(repeat):
+        print(f"round {n + 1} of {repeat} (load average {load()}):")
+        for spec, done in zip(specs, repeats, strict=True):
+            print(f"  {label(spec):<40}", end="", flush=True)
+            done.append(measure_once(spec))
+            print(f" {done[-1]['wall_s']:6.1f} s, peak {done[-1]['peak_pss_mb']:4.0f} MB PSS")
+    results = []
+    for spec, done in zip(specs, repeats, strict=True):
+        result = {key: statistics.median(r[key] for r in done) for key in done[0]}
+        result |= {k: v for k, v in spec.items() if k != "seeds"} | {"walls": [r["wall_s"] for r in done]}
+        result["rpm"] = result["done"] / result["wall_s"] * 60
+        results.append(result)
+    return results
+
+
+def efficiency(one: dict[str, Any], two: dict[str, Any]) -> dict[str, Any]:
+    """Part 1: efficiency = rate with 2 workers / (2 x rate with 1), on wall time and on steady-state rates."""
     return {
-        "scenario": scenario,
-        "rows": [one, two],
+        "scenario": one["scenario"],
         "efficiency": two["rpm"] / (2 * one["rpm"]),
         "steady_efficiency": two["steady_rpm"] / (2 * one["steady_rpm"]),
     }
@@ -202,15 +216,13 @@ def fmt(value: float, spec: str) -> str:
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
         f"{'measurement':<40} {'runs':>5} {'failed':>6} {'wall s':>7} {'runs/min':>9} {'steady/min':>10} "
-        f"{'1st result s':>12} {'peak RSS MB':>11} {'peak PSS MB':>11} {'largest MB':>10}"
+        f"{'1st result s':>12} {'peak RSS MB':>11} {'peak PSS MB':>11} {'largest MB':>10}   walls s"
     )
     for r in rows:
-        name = f"{r['kind']} {r['scenario']}, {r['workers']} worker{'s' if r['workers'] > 1 else ''}"
-        name += ", series" if r["timeseries"] else ""
         print(
-            f"{name:<40} {r['done']:>5} {r['failed']:>6} {r['wall_s']:>7.1f} {r['rpm']:>9.0f} "
+            f"{label(r):<40} {r['done']:>5.0f} {r['failed']:>6.0f} {r['wall_s']:>7.1f} {r['rpm']:>9.0f} "
             f"{fmt(r['steady_rpm'], '10.0f'):>10} {fmt(r['first_s'], '12.1f'):>12} {r['peak_total_mb']:>11.0f} "
-            f"{r['peak_pss_mb']:>11.0f} {r['peak_worker_mb']:>10.0f}"
+            f"{r['peak_pss_mb']:>11.0f} {r['peak_worker_mb']:>10.0f}   {' '.join(f'{w:.0f}' for w in r['walls'])}"
         )
 
 
@@ -256,27 +268,30 @@ def main() -> None:
     if args.child:
         child(json.loads(args.child))
         return
-    print(f"{os.cpu_count()} cores; load average before: {load()}; each measurement {args.repeat} times, medians")
-    print("1. run_sweep scaling, 1 vs 2 workers")
-    scaled = [scaling("demo", args.runs, args.repeat)]
+    print(f"{os.cpu_count()} cores; each measurement {args.repeat} times, in rounds; medians reported")
+    specs = [job("sweep", "demo", args.runs, 1), job("sweep", "demo", args.runs, 2)]
     if args.baseline_runs:
-        scaled.append(scaling("baseline", args.baseline_runs, args.repeat))
-    rows = [row for s in scaled for row in s["rows"]]
-    pool = scaled[0]["rows"][1]  # run_sweep, demo, 2 workers: also part 2's and part 3's reference
+        specs += [job("sweep", "baseline", args.baseline_runs, 1), job("sweep", "baseline", args.baseline_runs, 2)]
+    if not args.skip_batch_run:
+        specs += [
+            job("sweep", "demo", args.runs, 2, timeseries=True),
+            job("batch_run", "demo", args.runs, 2, timeseries=True),
+            job("batch_run", "demo", args.runs, 2),
+        ]
+    if not args.skip_dask:
+        specs.append(job("dask", "demo", args.runs, 2))
+    rows = measure_all(specs, args.repeat)
+    by = {label(r): r for r in rows}
+    pool = by["sweep demo, 2 workers"]  # also part 2's and part 3's reference
+    scenarios = [s for s in ("demo", "baseline") if f"sweep {s}, 1 worker" in by]
+    scaled = [efficiency(by[f"sweep {s}, 1 worker"], by[f"sweep {s}, 2 workers"]) for s in scenarios]
     pairs = []
     if not args.skip_batch_run:
-        print(f"2. the same {args.runs} demo runs through mesa.batch_run, and both keeping the monthly series")
-        series = measure("sweep", "demo", args.runs, 2, args.repeat, timeseries=True)
         pairs = [
-            (measure("batch_run", "demo", args.runs, 2, args.repeat, timeseries=True), series, "monthly series kept"),
-            (measure("batch_run", "demo", args.runs, 2, args.repeat), pool, "last month only"),
+            (by["batch_run demo, 2 workers, series"], by["sweep demo, 2 workers, series"], "monthly series kept"),
+            (by["batch_run demo, 2 workers"], pool, "last month only"),
         ]
-        rows += [series, *(batch for batch, _, _ in pairs)]
-    dask = None
-    if not args.skip_dask:
-        print("3. Dask LocalCluster")
-        dask = measure("dask", "demo", args.runs, 2, args.repeat)
-        rows.append(dask)
+    dask = by.get("dask demo, 2 workers")
     print(f"load average after: {load()} (other processes on the machine compete for its cores)")
     print()
     print_table(rows)
