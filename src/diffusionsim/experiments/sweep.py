@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import Field, model_validator
 
 from ..scenario import (
@@ -168,14 +170,18 @@ class SweepStore:
         head = result["head"]
         name = f"part-{head['run']:07d}.parquet"
         if "error" in result:
-            row = pd.DataFrame([head | params | {"error": result["error"]}])
+            row = pd.DataFrame([head | params | {"error": result["error"]}]).astype({"seed": "uint64"})
             _atomic(self.failures / name, lambda p: row.to_parquet(p, index=False))
             return False
         if result.get("timeseries") is not None:
-            ts = result["timeseries"].assign(**head)
+            ts = result["timeseries"].assign(**head).astype({"seed": "uint64"})
             _atomic(self.series / name, lambda p: ts.to_parquet(p, index=False))
-        row = pd.DataFrame([head | params | result["outcomes"]])
-        _atomic(self.runs / name, lambda p: row.to_parquet(p, index=False))
+        # Straight to Arrow, not through a one-row DataFrame: 5 ms instead of 17 ms of the parent's time per run,
+        # time it otherwise takes from the workers on a machine with as many workers as cores. Seeds are 64-bit
+        # unsigned (SeedSequence), so their type is given: inference would fail on half of them.
+        values = head | params | result["outcomes"]
+        row = pa.table({k: pa.array([v], pa.uint64() if k == "seed" else None) for k, v in values.items()})
+        _atomic(self.runs / name, lambda p: pq.write_table(row, p))
         (self.failures / name).unlink(missing_ok=True)  # a retried run that now succeeded
         return True
 

@@ -1,9 +1,10 @@
 """What a worker process runs: one simulation in, its monthly series and outcome row out; and the pool that runs it.
 
 This module is kept light on purpose. Pool workers start from a forkserver that imports `PRELOAD` once and forks
-each worker from there, so what this module imports is what every worker holds in memory and what delays the first
-run. The model comes in through `PRELOAD`, not through an import here, so a parent that only hands out runs and
-writes tables (`sweep.py`) does not load Mesa, and neither module pulls in plotting, SALib or Parquet I/O.
+each worker from there, so what the preload imports is what every worker holds in memory and what delays the first
+run: the model and this module, no plotting, SALib or samplers. The model comes in through `PRELOAD` (elsewhere, on
+the first `simulate`), not through an import at the top here, so the sweep's parent process, which only hands out runs
+and writes tables, does not load Mesa.
 """
 
 from __future__ import annotations
