@@ -31,7 +31,7 @@ REPLICATIONS = 5
 MONTHS = 24  # months 0..24: 25 rows per run
 KINDS = {"telecare": "technological", "sensor_bed": "technological", "buurtzorg_team": "social"}
 PARTIES = list(PARTY_TYPES)  # the ledger's own list, so the synthetic data follows the model
-OUTCOMES = [c for c in OUTCOME_LABELS if not c.startswith("money:")]
+OUTCOMES = [c for c in OUTCOME_LABELS if not c.startswith(("money:", "impact:"))]
 
 
 def _timeseries(rng: np.random.Generator) -> pd.DataFrame:
@@ -53,6 +53,7 @@ def _timeseries(rng: np.random.Generator) -> pd.DataFrame:
             row["public_money_spent"] = np.cumsum(rng.uniform(0, 1e6, len(month)))
             for party in PARTIES:
                 row[f"money:{party}"] = np.cumsum(rng.normal(0, 1e6, len(month)))
+                row[f"impact:{party}"] = np.cumsum(rng.normal(0, 1e5, len(month)))
             rows.append(pd.DataFrame(row))
     return pd.concat(rows, ignore_index=True)
 
@@ -60,12 +61,14 @@ def _timeseries(rng: np.random.Generator) -> pd.DataFrame:
 def _outcomes(rng: np.random.Generator) -> pd.DataFrame:
     """Reference values per replication; "shared_savings" is exactly the reference + 0.1 in every replication."""
     base = {c: rng.uniform(0.1, 0.9, REPLICATIONS) for c in OUTCOMES}
-    base |= {f"money:{p}": rng.normal(0, 5e6, REPLICATIONS) for p in PARTIES}
+    base |= {f"{kind}:{p}": rng.normal(0, 5e6, REPLICATIONS) for p in PARTIES for kind in ("money", "impact")}
     frames = []
     for s, scenario in enumerate(SCENARIOS):
         values = {c: v + 0.1 for c, v in base.items()} if s == 1 else base
         if s == 2:
-            values = {c: rng.uniform(0.1, 0.9, REPLICATIONS) * (1e6 if c.startswith("money:") else 1) for c in base}
+            values = {
+                c: rng.uniform(0.1, 0.9, REPLICATIONS) * (1e6 if c.startswith(("money:", "impact:")) else 1) for c in base
+            }
         head = {"scenario": scenario, "replication": np.arange(REPLICATIONS), "seed": 1000 + np.arange(REPLICATIONS)}
         frames.append(pd.DataFrame(head | values))
     return pd.concat(frames, ignore_index=True)
@@ -132,10 +135,10 @@ def test_pairing_survives_shuffled_rows(result):
     assert (row["diff_ci_low"], row["diff_ci_high"]) == pytest.approx((0.1, 0.1), abs=1e-9)
 
 
-def test_money_table_in_million(result):
+def test_money_table_shows_the_impact_in_million(result):
     table = money_table(result)
     assert set(table["party"]) == set(PARTIES) and len(table) == len(PARTIES) * len(SCENARIOS)
-    x = result.outcomes.loc[result.outcomes["scenario"] == "baseline", "money:provider"]
+    x = result.outcomes.loc[result.outcomes["scenario"] == "baseline", "impact:provider"]
     assert table.set_index(["party", "scenario"]).loc[("provider", "baseline"), "mean"] == pytest.approx(x.mean() / 1e6)
 
 

@@ -56,6 +56,7 @@ def run_outcomes(model: DiffusionModel, ts: pd.DataFrame) -> dict[str, float]:
     }
     for party in PARTY_TYPES:
         out[f"money:{party}"] = float(last[f"money:{party}"])
+        out[f"impact:{party}"] = float(last[f"impact:{party}"])
     at_10y = ts.loc[ts["month"] == min(120, months)].iloc[0]
     for iid in ids:
         out[f"adoption_10y:{iid}"] = float(at_10y[ORG_PREFIX + iid])

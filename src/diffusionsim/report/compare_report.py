@@ -30,7 +30,9 @@ from scipy import stats  # noqa: E402
 
 ORG_PREFIX = "org_adoption:"
 CITIZEN_PREFIX = "citizen_adoption:"
-MONEY_PREFIX = "money:"
+MONEY_PREFIX = "money:"  # cumulative net money, routine care spending included
+IMPACT_PREFIX = "impact:"  # the same against a world without innovations: who pays and who gains
+LEDGER_PREFIXES = (MONEY_PREFIX, IMPACT_PREFIX)
 ID_COLUMNS = ("scenario", "replication", "seed", "month")
 LEVEL = 0.95  # confidence level of the intervals
 BAND = (0.05, 0.95)  # percentiles of the shaded bands
@@ -49,16 +51,26 @@ OUTCOME_LABELS: dict[str, str] = {
     "care_at_home_share": "Care at home (share of care spending)",
     "ses_gap": "Adoption gap, high minus low SES (eligible citizens)",
     "public_money_spent": "Public money spent on innovation (EUR million)",
-    "money:outside": "Net money: outside the modelled system (EUR million)",
-    "money:provider": "Net money: care providers (EUR million)",
-    "money:insurer": "Net money: health insurers (EUR million)",
-    "money:care_office": "Net money: care offices (EUR million)",
-    "money:municipality": "Net money: municipalities (EUR million)",
-    "money:public_fund": "Net money: public funds (EUR million)",
-    "money:regional_fund": "Net money: regional funds (EUR million)",
-    "money:investor": "Net money: investors (EUR million)",
-    "money:company": "Net money: companies (EUR million)",
-    "money:citizen": "Net money: citizens (EUR million)",
+    "impact:outside": "Net gain against no innovation: outside the modelled system (EUR million)",
+    "money:outside": "Net money incl. routine care: outside the modelled system (EUR million)",
+    "impact:provider": "Net gain against no innovation: care providers (EUR million)",
+    "money:provider": "Net money incl. routine care: care providers (EUR million)",
+    "impact:insurer": "Net gain against no innovation: health insurers (EUR million)",
+    "money:insurer": "Net money incl. routine care: health insurers (EUR million)",
+    "impact:care_office": "Net gain against no innovation: care offices (EUR million)",
+    "money:care_office": "Net money incl. routine care: care offices (EUR million)",
+    "impact:municipality": "Net gain against no innovation: municipalities (EUR million)",
+    "money:municipality": "Net money incl. routine care: municipalities (EUR million)",
+    "impact:public_fund": "Net gain against no innovation: public funds (EUR million)",
+    "money:public_fund": "Net money incl. routine care: public funds (EUR million)",
+    "impact:regional_fund": "Net gain against no innovation: regional funds (EUR million)",
+    "money:regional_fund": "Net money incl. routine care: regional funds (EUR million)",
+    "impact:investor": "Net gain against no innovation: investors (EUR million)",
+    "money:investor": "Net money incl. routine care: investors (EUR million)",
+    "impact:company": "Net gain against no innovation: companies (EUR million)",
+    "money:company": "Net money incl. routine care: companies (EUR million)",
+    "impact:citizen": "Net gain against no innovation: citizens (EUR million)",
+    "money:citizen": "Net money incl. routine care: citizens (EUR million)",
 }
 # Labels for the per-innovation / per-group outcome columns, keyed by the part before the colon.
 PREFIX_LABELS: dict[str, str] = {
@@ -67,7 +79,8 @@ PREFIX_LABELS: dict[str, str] = {
     "adoption_10y_kind": "Organisations that implemented at the end, {} innovations",
     "adoption_10y_intensity": "Organisations that implemented at the end, regions with {} cooperation",
     "ses_gap": "Adoption gap high minus low SES, {} innovations",
-    "money": "Net money: {} (EUR million)",
+    "impact": "Net gain against no innovation: {} (EUR million)",
+    "money": "Net money incl. routine care: {} (EUR million)",
 }
 SHARES = {
     "implemented_5y",
@@ -129,7 +142,7 @@ def label(column: str) -> str:
         return OUTCOME_LABELS[column]
     prefix, _, rest = column.partition(":")
     if rest and prefix in PREFIX_LABELS:
-        return PREFIX_LABELS[prefix].format(rest.replace("_", " ") if prefix != "money" else rest)
+        return PREFIX_LABELS[prefix].format(rest.replace("_", " ") if f"{prefix}:" not in LEDGER_PREFIXES else rest)
     return column.replace("_", " ")
 
 
@@ -166,16 +179,21 @@ def summary_table(result: ComparisonLike, columns: Sequence[str] | None = None) 
 
 
 def party_types(result: ComparisonLike) -> list[str]:
-    """Party types with a money column in the outcomes, in stored order."""
-    return [c.removeprefix(MONEY_PREFIX) for c in result.outcomes.columns if c.startswith(MONEY_PREFIX)]
+    """Party types with an impact column in the outcomes, in stored order."""
+    return [c.removeprefix(IMPACT_PREFIX) for c in result.outcomes.columns if c.startswith(IMPACT_PREFIX)]
 
 
 def money_table(result: ComparisonLike) -> pd.DataFrame:
-    """Who pays and who gains: net money per party type × scenario in EUR million (+ received, - paid), paired diffs."""
-    table = summary_table(result, [MONEY_PREFIX + p for p in party_types(result)])
+    """Who pays and who gains: net money per party type × scenario in EUR million (+ gains, - pays), against the
+    same world without innovations, with paired differences.
+
+    The ledger's plain balances (`money:*`, in the outcome table's CSV) are dominated by the routine care spending
+    that flows whatever happens (billions a year); the impact leaves that out, so the table shows what innovation
+    and policy move."""
+    table = summary_table(result, [IMPACT_PREFIX + p for p in party_types(result)])
     values = ["mean", "ci_low", "ci_high", "diff_mean", "diff_ci_low", "diff_ci_high"]
     table[values] = table[values] / 1e6
-    table.insert(0, "party", table.pop("outcome").str.removeprefix(MONEY_PREFIX))
+    table.insert(0, "party", table.pop("outcome").str.removeprefix(IMPACT_PREFIX))
     return table.drop(columns="label")
 
 
@@ -307,9 +325,9 @@ def plot_money(result: ComparisonLike, path: str | Path) -> Path:
         ax.bar(x + (i - (len(shown) - 1) / 2) * width, part[value], width, yerr=err, capsize=3, label=scenario)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, parties, rotation=30, ha="right")
-    ax.set_ylabel("EUR million (+ received, - paid)")
+    ax.set_ylabel("EUR million (+ gains, - pays)")
     what = f"difference vs {reference}" if shown[0] != reference else "mean"
-    ax.set_title(f"Net money per party type, whole run: {what} (error bars: 95% CI)", fontsize=10)
+    ax.set_title(f"Net gain per party type against no innovation, whole run: {what} (error bars: 95% CI)", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     return _finish(fig, path)
@@ -317,7 +335,7 @@ def plot_money(result: ComparisonLike, path: str | Path) -> Path:
 
 def plot_outcomes(result: ComparisonLike, path: str | Path) -> Path:
     """The main outcomes, one panel each: mean and 95% CI per scenario, to see overlap at a glance."""
-    columns = [c for c in OUTCOME_LABELS if c in result.outcomes.columns and not c.startswith(MONEY_PREFIX)]
+    columns = [c for c in OUTCOME_LABELS if c in result.outcomes.columns and not c.startswith(LEDGER_PREFIXES)]
     table = summary_table(result, columns)
     fig, axes = _grid(len(columns), ncols=4, share=False, height=0.5 + 0.45 * len(result.scenarios))
     for ax, column in zip(axes, columns, strict=True):  # each outcome has its own scale
@@ -338,7 +356,7 @@ def unit(column: str) -> str:
     """How an outcome is shown: share (%), eur (EUR, shown in millions), count, years or a plain number."""
     if column in SHARES or column.startswith(SHARE_PREFIXES):
         return "share"
-    if column in EUROS or column.startswith(MONEY_PREFIX):
+    if column in EUROS or column.startswith(LEDGER_PREFIXES):
         return "eur"
     if column in COUNTS:
         return "count"
@@ -452,11 +470,11 @@ def build_report(
 ) -> list[Block]:
     """The report's blocks: scenarios, seeds, figures, outcome table, who pays and who gains, reproducibility."""
     reference = result.scenarios[0]
-    main = [c for c in OUTCOME_LABELS if not c.startswith(MONEY_PREFIX)]
+    main = [c for c in OUTCOME_LABELS if not c.startswith(LEDGER_PREFIXES)]
     names = {c: label(c) for c in summary["outcome"].unique()}
     units = {c: unit(c) for c in names}
     core = summary[summary["outcome"].isin(main)]
-    rest = summary[~summary["outcome"].isin(main) & ~summary["outcome"].str.startswith(MONEY_PREFIX)]
+    rest = summary[~summary["outcome"].isin(main) & ~summary["outcome"].str.startswith(LEDGER_PREFIXES)]
     blocks: list[Block] = [
         ("h1", f"Scenario comparison: {', '.join(result.scenarios)}"),
         ("h2", "Scenarios compared"),
@@ -484,8 +502,10 @@ def build_report(
         ("h2", "Who pays and who gains"),
         (
             "p",
-            "Net money per party type over the whole run, EUR million: + received, - paid. Money is conserved: "
-            'what one party pays, another receives ("outside" is money leaving the modelled system).',
+            "Net money per party type over the whole run against the same world without innovations, EUR million: "
+            "+ gains, - pays. The routine care spending that flows anyway is left out (the plain balances are in "
+            "outcomes.csv as money:*). Money is conserved, so the gains and the payments add up to zero "
+            '("outside" is money leaving the modelled system).',
         ),
         ("table", display_table(money, "party", parties, dict.fromkeys(parties, "eur_m"), reference)),
     ]
@@ -498,7 +518,7 @@ _FIGURE_ALTS = {
     "citizen_adoption": "Adoption by eligible citizens per innovation, mean and 90% band per scenario",
     "kind": "Adoption per innovation kind, mean and 90% band per scenario",
     "outcomes": "Outcomes per scenario with 95% confidence intervals",
-    "money": "Net money per party type, difference against the reference, with paired 95% CI",
+    "money": "Net gain per party type against no innovation, difference against the reference, with paired 95% CI",
 }
 
 
