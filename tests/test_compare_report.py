@@ -67,7 +67,8 @@ def _outcomes(rng: np.random.Generator) -> pd.DataFrame:
         values = {c: v + 0.1 for c, v in base.items()} if s == 1 else base
         if s == 2:
             values = {
-                c: rng.uniform(0.1, 0.9, REPLICATIONS) * (1e6 if c.startswith(("money:", "impact:")) else 1) for c in base
+                c: rng.uniform(0.1, 0.9, REPLICATIONS) * (1e6 if c.startswith(("money:", "impact:")) else 1)
+                for c in base
             }
         head = {"scenario": scenario, "replication": np.arange(REPLICATIONS), "seed": 1000 + np.arange(REPLICATIONS)}
         frames.append(pd.DataFrame(head | values))
