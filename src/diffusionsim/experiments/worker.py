@@ -113,5 +113,5 @@ def start_server() -> multiprocessing.context.BaseContext:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes forked from the (already started) forkserver."""
+    """A pool of `workers` processes forked from the forkserver (started here unless `start_server` ran already)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=start_server())

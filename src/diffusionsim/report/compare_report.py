@@ -51,26 +51,6 @@ OUTCOME_LABELS: dict[str, str] = {
     "care_at_home_share": "Care at home (share of care spending)",
     "ses_gap": "Adoption gap, high minus low SES (eligible citizens)",
     "public_money_spent": "Public money spent on innovation (EUR million)",
-    "impact:outside": "Net gain against no innovation: outside the modelled system (EUR million)",
-    "money:outside": "Net money incl. routine care: outside the modelled system (EUR million)",
-    "impact:provider": "Net gain against no innovation: care providers (EUR million)",
-    "money:provider": "Net money incl. routine care: care providers (EUR million)",
-    "impact:insurer": "Net gain against no innovation: health insurers (EUR million)",
-    "money:insurer": "Net money incl. routine care: health insurers (EUR million)",
-    "impact:care_office": "Net gain against no innovation: care offices (EUR million)",
-    "money:care_office": "Net money incl. routine care: care offices (EUR million)",
-    "impact:municipality": "Net gain against no innovation: municipalities (EUR million)",
-    "money:municipality": "Net money incl. routine care: municipalities (EUR million)",
-    "impact:public_fund": "Net gain against no innovation: public funds (EUR million)",
-    "money:public_fund": "Net money incl. routine care: public funds (EUR million)",
-    "impact:regional_fund": "Net gain against no innovation: regional funds (EUR million)",
-    "money:regional_fund": "Net money incl. routine care: regional funds (EUR million)",
-    "impact:investor": "Net gain against no innovation: investors (EUR million)",
-    "money:investor": "Net money incl. routine care: investors (EUR million)",
-    "impact:company": "Net gain against no innovation: companies (EUR million)",
-    "money:company": "Net money incl. routine care: companies (EUR million)",
-    "impact:citizen": "Net gain against no innovation: citizens (EUR million)",
-    "money:citizen": "Net money incl. routine care: citizens (EUR million)",
 }
 # Labels for the per-innovation / per-group outcome columns, keyed by the part before the colon.
 PREFIX_LABELS: dict[str, str] = {
@@ -81,6 +61,24 @@ PREFIX_LABELS: dict[str, str] = {
     "ses_gap": "Adoption gap high minus low SES, {} innovations",
     "impact": "Net gain against no innovation: {} (EUR million)",
     "money": "Net money incl. routine care: {} (EUR million)",
+}
+PARTY_NAMES: dict[str, str] = {
+    "outside": "outside the modelled system",
+    "provider": "care providers",
+    "insurer": "health insurers",
+    "care_office": "care offices",
+    "municipality": "municipalities",
+    "public_fund": "public funds",
+    "regional_fund": "regional funds",
+    "investor": "investors",
+    "company": "companies",
+    "citizen": "citizens",
+}
+# Per party type: the net gain against no innovation, then the plain balance.
+OUTCOME_LABELS |= {
+    prefix + party: PREFIX_LABELS[prefix.rstrip(":")].format(name)
+    for party, name in PARTY_NAMES.items()
+    for prefix in (IMPACT_PREFIX, MONEY_PREFIX)
 }
 SHARES = {
     "implemented_5y",
