@@ -82,6 +82,26 @@ def test_serial_local_pool_and_dask_give_identical_results(tmp_path):
     assert (tmp_path / "serial" / "design.parquet").exists() and (tmp_path / "serial" / "manifest.json").exists()
 
 
+def test_outcome_rows_are_the_same_whether_or_not_the_series_is_kept(tmp_path):
+    # Without the series, models collect only the adoption curves (metrics.adoption_reporters) and the outcome row
+    # takes the rest from the finished model; with it, they collect every indicator. The rows must not differ.
+    overrides = '["simulation.months=72", "scale.citizens=400"]'
+    lean = write_sweep(tmp_path, GRID, "lean.toml", overrides)
+    full = write_sweep(tmp_path, "timeseries = true\n" + GRID, "full.toml", overrides)
+    run_sweep(lean, tmp_path / "lean", workers=2)
+    run_sweep(full, tmp_path / "full", workers=2)
+    rows = read_runs(tmp_path / "lean")
+    pd.testing.assert_frame_equal(rows, read_runs(tmp_path / "full"))
+    assert not list((tmp_path / "lean" / "timeseries").glob("*.parquet"))
+    series = pd.read_parquet(tmp_path / "full" / "timeseries").sort_values(["run", "month"])
+    assert len(series) == 8 * 73 and series["seed"].dtype == np.uint64
+    last = series[series["month"] == 72].set_index("run")
+    org = [c for c in series if c.startswith("org_adoption:")]
+    np.testing.assert_allclose(last[org].mean(axis=1), rows.set_index("run")["implemented_10y"], rtol=1e-12)
+    for column in ("public_money_spent", "money:insurer", "impact:provider", "ses_gap", "pilots_started"):
+        np.testing.assert_array_equal(last[column], rows.set_index("run")[column])
+
+
 def test_kill_and_resume_gives_the_uninterrupted_dataset(tmp_path):
     body = GRID.replace("replications = 2", "replications = 6")
     sweep = write_sweep(tmp_path, body, overrides='["simulation.months=36", "scale.citizens=400"]')
@@ -176,11 +196,11 @@ def test_designs_have_the_documented_sizes_and_bounds(tmp_path):
     ranges = '[[parameters]]\npath = "diffusion.p"\nmin = 0.0\nmax = 0.5\n[[parameters]]\npath = "diffusion.q"\nmin = 0.1\nmax = 0.9\n[[parameters]]\npath = "simulation.months"\nmin = 12\nmax = 24\ntype = "int"\n'  # noqa: E501
     for design, samples, rows in (("lhs", 10, 10), ("sobol", 8, 8 * (3 + 2)), ("morris", 5, 5 * (3 + 1))):
         spec, _ = load_sweep(write_sweep(tmp_path, f'design = "{design}"\nsamples = {samples}\n{ranges}'))
-        table = make_design(spec)
+        table = make_design(spec).to_pandas()
         assert len(table) == rows and table["point"].tolist() == list(range(rows))
         assert table["diffusion.p"].between(0.0, 0.5).all() and table["diffusion.q"].between(0.1, 0.9).all()
         assert table["simulation.months"].dtype.kind == "i"
-    lhs = make_design(load_sweep(write_sweep(tmp_path, f'design = "lhs"\nsamples = 10\n{ranges}'))[0])
+    lhs = make_design(load_sweep(write_sweep(tmp_path, f'design = "lhs"\nsamples = 10\n{ranges}'))[0]).to_pandas()
     strata = np.floor(lhs["diffusion.p"] / 0.05).astype(int)  # Latin hypercube: one point per tenth of the range
     assert sorted(strata.tolist()) == list(range(10))
 

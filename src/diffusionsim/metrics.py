@@ -7,7 +7,7 @@ can be pickled and sent to worker processes (Mesa issues #1017, #1107).
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -17,41 +17,73 @@ from .stages import Stage, is_adopted
 if TYPE_CHECKING:
     from .model import DiffusionModel
 
+Collect = Literal["all", "adoption"]  # what the DataCollector records every month: every indicator, or adoption only
+
 
 def month(model: DiffusionModel) -> int:
     return model.month
 
 
-def per_innovation(model: DiffusionModel) -> dict[str, np.ndarray]:
-    """This month's per-innovation shares, computed once per month for all the per-innovation reporters.
+def target_weights(model: DiffusionModel) -> np.ndarray:
+    """[org, innovation] real organisations each agent stands for, where the innovation targets its sector; the
+    per-innovation shares' weights, fixed for the run."""
+    cached = model.__dict__.get("_target_weights")
+    if cached is None:
+        cached = model._target_weights = model.org_weight[:, None] * model.relevant
+    return cached
 
-    org_adoption: share of real organisations in the target sector that implemented or scaled the innovation;
-    aware: share that knows it (any stage past unaware); citizen_adoption: share of eligible citizens who use it.
+
+def _org_adoption(model: DiffusionModel) -> np.ndarray:
+    """Per innovation: share of real organisations in the target sector that implemented or scaled it."""
+    w = target_weights(model)
+    return (w * is_adopted(model.stage)).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+
+
+def _aware(model: DiffusionModel) -> np.ndarray:
+    """Per innovation: share of real organisations in the target sector that know it (any stage past unaware)."""
+    w = target_weights(model)
+    return (w * (model.stage != Stage.UNAWARE)).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+
+
+def _citizen_adoption(model: DiffusionModel) -> np.ndarray:
+    """Per innovation: share of eligible citizens who use it."""
+    return model.users.sum(axis=0) / np.maximum(model.eligible_count, 1)
+
+
+def _users_by_ses(model: DiffusionModel) -> np.ndarray:
+    """Per SES group (low, middle, high): (citizen, innovation) pairs in use."""
+    return np.bincount(model.cit_ses, weights=model.users.sum(axis=1, dtype=np.int64), minlength=3)
+
+
+MONTHLY_ARRAYS = {
+    "org_adoption": _org_adoption,
+    "aware": _aware,
+    "citizen_adoption": _citizen_adoption,
+    "users_by_ses": _users_by_ses,
+}
+
+
+def monthly_array(model: DiffusionModel, name: str) -> np.ndarray:
+    """One of `MONTHLY_ARRAYS`, computed at most once a month: the per-innovation reporters each take one element.
+
+    Computed on demand, so a collector that records only organisational adoption (the sweep's outcome-only runs)
+    does not pay for the citizen shares.
     """
-    cache = model.__dict__.get("_per_innovation")
-    if cache is not None and cache[0] == model.month:
-        return cache[1]
-    w = model.org_weight[:, None] * model.relevant
-    total = np.maximum(w.sum(axis=0), 1e-12)
-    eligible = np.maximum(model.eligible_count, 1)
-    values = {
-        "org_adoption": (w * is_adopted(model.stage)).sum(axis=0) / total,
-        "aware": (w * (model.stage != Stage.UNAWARE)).sum(axis=0) / total,
-        "citizen_adoption": model.users.sum(axis=0) / eligible,
-        "users_by_ses": np.bincount(model.cit_ses, weights=model.users.sum(axis=1, dtype=np.int64), minlength=3),
-    }
-    model._per_innovation = (model.month, values)
-    return values
+    cache = model.__dict__.setdefault("_monthly_arrays", {})
+    month_and_value = cache.get(name)
+    if month_and_value is None or month_and_value[0] != model.month:
+        month_and_value = cache[name] = (model.month, MONTHLY_ARRAYS[name](model))
+    return month_and_value[1]
 
 
 def innovation_share(model: DiffusionModel, name: str, k: int) -> float:
     """One innovation's value of one of the per-innovation shares."""
-    return float(per_innovation(model)[name][k])
+    return float(monthly_array(model, name)[k])
 
 
 def citizen_adoption_by_ses(model: DiffusionModel, group: int) -> float:
     """Share of eligible (citizen, innovation) pairs in use, for one SES group (0 low, 1 middle, 2 high)."""
-    used = per_innovation(model)["users_by_ses"][group]
+    used = monthly_array(model, "users_by_ses")[group]
     eligible = model.eligible_by_ses[group]
     return float(used / eligible) if eligible else 0.0
 
@@ -124,8 +156,20 @@ def public_money_spent(model: DiffusionModel) -> float:
     return float(ledger.paid[ledger.type_of == PARTY_TYPES.index("public_fund")].sum())
 
 
-def reporters(model: DiffusionModel) -> dict[str, Any]:
-    """The model reporters: general indicators, then one column per innovation, then money per party type."""
+def adoption_reporters(model: DiffusionModel) -> dict[str, Any]:
+    """The month and each innovation's organisational adoption: all that a run's outcome row needs month by month
+    (:func:`diffusionsim.experiments.outcomes.run_outcomes` takes the rest from the finished model)."""
+    return {"month": month} | {
+        f"org_adoption:{iid}": partial(innovation_share, name="org_adoption", k=k)
+        for k, iid in enumerate(model.catalogue.ids)
+    }
+
+
+def reporters(model: DiffusionModel, collect: Collect = "all") -> dict[str, Any]:
+    """The model reporters: general indicators, then one column per innovation, then money per party type; with
+    ``collect="adoption"``, only :func:`adoption_reporters`."""
+    if collect == "adoption":
+        return adoption_reporters(model)
     out: dict[str, Any] = {
         "month": month,
         "pilots_started": partial(counter, name="pilots_started"),

@@ -46,9 +46,19 @@ class DiffusionModel(Model):
         rng: seed or generator; defaults to the scenario's ``simulation.seed``. All randomness draws from the one
             generator ``self.rng``, so a seed fixes the whole run.
         check_stages: verify every stage transition each month (cheap; the tests rely on it).
+        collect: what the DataCollector records each month: ``"all"`` indicators, or ``"adoption"`` (the month and
+            each innovation's organisational adoption), enough for a run's outcome row and a fifth faster on the demo
+            scale; sweeps that keep no monthly series use it.
     """
 
-    def __init__(self, scenario: Scenario | str | Path | None = None, *, rng=None, check_stages: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        *,
+        rng=None,
+        check_stages: bool = True,
+        collect: metrics.Collect = "all",
+    ) -> None:
         if scenario is None or isinstance(scenario, str | Path):
             scenario = load_scenario(scenario or DEFAULT_SCENARIO)
         super().__init__(rng=scenario.simulation.seed if rng is None else rng)
@@ -62,7 +72,7 @@ class DiffusionModel(Model):
         self._build()
         self.month_totals = {"care_spending": float(self.org_base_spending.sum()), "staff_hours_saved": 0.0}
         self.month_totals["care_at_home"] = float(self.org_base_spending[self.sector_at_home[self.org_sector]].sum())
-        self.datacollector = DataCollector(model_reporters=metrics.reporters(self))
+        self.datacollector = DataCollector(model_reporters=metrics.reporters(self, collect))
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------------------------------ world

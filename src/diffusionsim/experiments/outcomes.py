@@ -1,12 +1,17 @@
-"""Outcome indicators of one run, one number each: what the comparison report puts in its table."""
+"""Outcome indicators of one run, one number each: what the comparison report puts in its table.
+
+Computed from the finished model: its end state, and the organisational adoption curves its DataCollector recorded
+month by month. A model that collected only those curves (``collect="adoption"``) gives the same row as one that
+collected everything. No pandas here: pool workers and the sweep's parent import this module.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from .. import metrics
 from ..ledger import PARTY_TYPES
 from ..scenario import INTENSITIES, KINDS
 from ..stages import is_adopted
@@ -23,48 +28,47 @@ def years_to_half(curve: np.ndarray, months: int) -> float:
     return (reached[0] if len(reached) else months) / 12.0
 
 
-def adoption_at(ts: pd.DataFrame, columns: list[str], month: int) -> float:
-    """Mean adoption over the given innovations at a month (NaN if the run is shorter)."""
-    row = ts.loc[ts["month"] == month, columns]
-    return float(row.to_numpy().mean()) if len(row) else float("nan")
+def adoption_curves(model: DiffusionModel) -> np.ndarray:
+    """[month 0..end, innovation] organisational adoption, as the DataCollector recorded it."""
+    recorded = model.datacollector.model_vars
+    return np.column_stack([recorded[ORG_PREFIX + iid] for iid in model.catalogue.ids])
 
 
-def run_outcomes(model: DiffusionModel, ts: pd.DataFrame) -> dict[str, float]:
+def run_outcomes(model: DiffusionModel) -> dict[str, float]:
     """The outcome row of a finished run."""
-    ids = model.catalogue.ids
-    cols = [ORG_PREFIX + i for i in ids]
-    last = ts.iloc[-1]
-    months = int(last["month"])
-    embedded, abandoned = last["pilots_embedded"], last["pilots_abandoned"]
+    ids, months = model.catalogue.ids, model.month
+    curves = adoption_curves(model)
+    at_10y = curves[min(120, months)]
+    embedded, abandoned = (metrics.counter(model, n) for n in ("pilots_embedded", "pilots_abandoned"))
+    fte = metrics.fte_saved(model)
     developing = [c for c in model.companies if c.products and c.reached_market_month != 0]
     out = {
-        "years_to_half_adoption": float(np.mean([years_to_half(ts[c].to_numpy(), months) for c in cols])),
-        "implemented_5y": adoption_at(ts, cols, 60),
-        "implemented_10y": adoption_at(ts, cols, min(120, months)),
-        "pilots_started": float(last["pilots_started"]),
-        "pilots_embedded": float(embedded),
-        "pilots_abandoned": float(abandoned),
-        "embedded_share": float(embedded / (embedded + abandoned)) if embedded + abandoned else float("nan"),
+        "years_to_half_adoption": float(np.mean([years_to_half(curve, months) for curve in curves.T])),
+        "implemented_5y": float(curves[60].mean()) if months >= 60 else float("nan"),
+        "implemented_10y": float(at_10y.mean()),
+        "pilots_started": metrics.counter(model, "pilots_started"),
+        "pilots_embedded": embedded,
+        "pilots_abandoned": abandoned,
+        "embedded_share": embedded / (embedded + abandoned) if embedded + abandoned else float("nan"),
         "companies_reached_market": (
             float(np.mean([c.reached_market_month is not None for c in developing])) if developing else float("nan")
         ),
-        "fte_saved": float(last["fte_saved"]),
-        "fte_share_of_shortage": float(last["fte_saved"]) / model.settings.scale.shortage_2034_fte,
-        "care_at_home_share": float(last["care_at_home_share"]),
-        "ses_gap": float(last["ses_gap"]),
-        "public_money_spent": float(last["public_money_spent"]),
+        "fte_saved": fte,
+        "fte_share_of_shortage": fte / model.settings.scale.shortage_2034_fte,
+        "care_at_home_share": metrics.care_at_home_share(model),
+        "ses_gap": metrics.ses_gap(model),
+        "public_money_spent": metrics.public_money_spent(model),
     }
     for party in PARTY_TYPES:
-        out[f"money:{party}"] = float(last[f"money:{party}"])
-        out[f"impact:{party}"] = float(last[f"impact:{party}"])
-    at_10y = ts.loc[ts["month"] == min(120, months)].iloc[0]
-    for iid in ids:
-        out[f"adoption_10y:{iid}"] = float(at_10y[ORG_PREFIX + iid])
-        out[f"years_to_half:{iid}"] = years_to_half(ts[ORG_PREFIX + iid].to_numpy(), months)
+        out[f"money:{party}"] = metrics.money(model, party)
+        out[f"impact:{party}"] = metrics.impact(model, party)
+    for k, iid in enumerate(ids):
+        out[f"adoption_10y:{iid}"] = float(at_10y[k])
+        out[f"years_to_half:{iid}"] = years_to_half(curves[:, k], months)
     kind_of = np.array([KINDS[i] for i in model.catalogue.kind])
     for kind in KINDS:
-        members = [ORG_PREFIX + i for i, kd in zip(ids, kind_of, strict=True) if kd == kind]
-        out[f"adoption_10y_kind:{kind}"] = float(at_10y[members].mean()) if members else float("nan")
+        members = at_10y[kind_of == kind]
+        out[f"adoption_10y_kind:{kind}"] = float(members.mean()) if len(members) else float("nan")
     out |= adoption_by_intensity(model) | ses_gap_by_digital(model)
     for kind in KINDS:
         of_kind = [c.reached_market_month is not None for c in developing if c.kind == kind]
