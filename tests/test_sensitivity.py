@@ -66,7 +66,7 @@ def write_sweep(
     (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     design = pd.DataFrame(x, columns=NAMES)
     design.insert(0, "point", np.arange(len(x)))
-    design.to_parquet(directory / "design.parquet", index=False)
+    design.to_csv(directory / "design.csv", index=False)
     frames = []
     for r in range(replications):
         frame = pd.DataFrame({"point": np.arange(len(x)), "replication": r, "seed": 1000 + r})

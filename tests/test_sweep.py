@@ -79,7 +79,7 @@ def test_serial_local_pool_and_dask_give_identical_results(tmp_path):
     assert {"policy.cofinancing.private_share", "behaviour.pilot_rate", "implemented_10y", "seed"} <= set(serial)
     # Common random numbers: replication r has the same seed at every design point.
     assert serial.groupby("replication")["seed"].nunique().eq(1).all()
-    assert (tmp_path / "serial" / "design.parquet").exists() and (tmp_path / "serial" / "manifest.json").exists()
+    assert (tmp_path / "serial" / "design.csv").exists() and (tmp_path / "serial" / "manifest.json").exists()
 
 
 def test_outcome_rows_are_the_same_whether_or_not_the_series_is_kept(tmp_path):
@@ -196,11 +196,11 @@ def test_designs_have_the_documented_sizes_and_bounds(tmp_path):
     ranges = '[[parameters]]\npath = "diffusion.p"\nmin = 0.0\nmax = 0.5\n[[parameters]]\npath = "diffusion.q"\nmin = 0.1\nmax = 0.9\n[[parameters]]\npath = "simulation.months"\nmin = 12\nmax = 24\ntype = "int"\n'  # noqa: E501
     for design, samples, rows in (("lhs", 10, 10), ("sobol", 8, 8 * (3 + 2)), ("morris", 5, 5 * (3 + 1))):
         spec, _ = load_sweep(write_sweep(tmp_path, f'design = "{design}"\nsamples = {samples}\n{ranges}'))
-        table = make_design(spec).to_pandas()
+        table = pd.DataFrame(make_design(spec))
         assert len(table) == rows and table["point"].tolist() == list(range(rows))
         assert table["diffusion.p"].between(0.0, 0.5).all() and table["diffusion.q"].between(0.1, 0.9).all()
         assert table["simulation.months"].dtype.kind == "i"
-    lhs = make_design(load_sweep(write_sweep(tmp_path, f'design = "lhs"\nsamples = 10\n{ranges}'))[0]).to_pandas()
+    lhs = pd.DataFrame(make_design(load_sweep(write_sweep(tmp_path, f'design = "lhs"\nsamples = 10\n{ranges}'))[0]))
     strata = np.floor(lhs["diffusion.p"] / 0.05).astype(int)  # Latin hypercube: one point per tenth of the range
     assert sorted(strata.tolist()) == list(range(10))
 

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="run a batch sweep (grid, Latin hypercube, Sobol, Morris) into a Parquet dataset",
         description="Run every design point x replication of a sweep file into OUT/runs/ (one Parquet part per "
-        "run, written atomically), with OUT/design.parquet, OUT/manifest.json and failures in OUT/failures/. "
+        "run, written atomically), with OUT/design.csv, OUT/manifest.json and failures in OUT/failures/. "
         "Exit code 1 if any run failed.",
     )
     sweep.add_argument("sweep_file", type=Path, help="sweep file (TOML), e.g. scenarios/sweeps/cofinancing_grid.toml")

@@ -1,6 +1,6 @@
 """Global sensitivity analysis of a stored sweep: Sobol indices or Morris screening, per outcome.
 
-`diffusionsim sweep` writes a sweep directory (manifest.json, design.parquet, runs/); this module reads it back and
+`diffusionsim sweep` writes a sweep directory (manifest.json, design.csv, runs/); this module reads it back and
 hands the per-point outcome means to SALib. It never runs the model, so an analysis can be repeated, for other
 outcomes or another bootstrap seed, without re-running a single replication.
 
@@ -62,13 +62,14 @@ def load_sweep_results(directory: str | Path) -> tuple[dict[str, Any], pd.DataFr
     """
     directory = Path(directory)
     manifest_path = directory / "manifest.json"
-    design_path = directory / "design.parquet"
+    design_path = directory / "design.csv"
     runs_path = directory / "runs"
     for path in (manifest_path, design_path, runs_path):
         if not path.exists():
             raise SensitivityError(f"{directory} is not a complete sweep directory: {path.name} is missing")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    design = pd.read_parquet(design_path).sort_values("point", kind="stable").reset_index(drop=True)
+    design = pd.read_csv(design_path)  # pandas >= 3 reads floats back exactly as Python wrote them
+    design = design.sort_values("point", kind="stable").reset_index(drop=True)
     if not any(runs_path.glob("*.parquet")):
         raise SensitivityError(f"{runs_path} holds no parquet part files: no run of this sweep succeeded")
     runs = pd.read_parquet(runs_path)
@@ -182,7 +183,7 @@ def morris_indices(
     y = point_means(design, runs, outcome)
     missing = [name for name in problem["names"] if name not in design.columns]
     if missing:
-        raise SensitivityError(f"design.parquet lacks the parameter columns {', '.join(missing)}")
+        raise SensitivityError(f"design.csv lacks the parameter columns {', '.join(missing)}")
     x = design[problem["names"]].to_numpy(dtype=float)
     si = salib_morris.analyze(
         problem,

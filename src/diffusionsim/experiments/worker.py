@@ -104,6 +104,42 @@ def guarded(runner: Callable[[dict[str, Any]], dict[str, Any]], task: dict[str, 
         return {"head": head_of(task), "error": traceback.format_exc()}
 
 
+def run_to_parts(runner: Callable[[dict[str, Any]], dict[str, Any]], task: dict[str, Any]) -> dict[str, Any]:
+    """A sweep's job, in the worker: run the task and encode what is to be stored as Parquet files, so the parent only
+    writes bytes: {"head": ..., "runs" or "failures": bytes, "timeseries": bytes when the series is kept}."""
+    result = guarded(runner, task)
+    head = result["head"]
+    if "error" in result:
+        return {"head": head, "failures": parquet_bytes(head | task["params"] | {"error": result["error"]})}
+    parts = {"head": head}
+    if result["timeseries"] is not None:
+        parts["timeseries"] = parquet_bytes(result["timeseries"] | head)
+    parts["runs"] = parquet_bytes(head | task["params"] | result["outcomes"])
+    return parts
+
+
+def parquet_bytes(columns: dict[str, Any]) -> bytes:
+    """A Parquet file, in memory, of columns (arrays, one value per month) and single values (repeated to the
+    columns' length). Seeds are 64-bit unsigned (SeedSequence), so their type is given: inference fails on half.
+
+    Done in the workers, not in the sweep's parent: creating any Arrow array makes pyarrow import pandas, and the
+    two take some 50 MB that the parent, which only hands out runs and writes files, need not hold.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - preloaded in workers; kept out of the parent (see above)
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    rows = max((len(v) for v in columns.values() if isinstance(v, np.ndarray)), default=1)
+    table = pa.table(
+        {
+            k: pa.array(v if isinstance(v, np.ndarray) else [v] * rows, pa.uint64() if k == "seed" else None)
+            for k, v in columns.items()
+        }
+    )
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
 # ---------------------------------------------------------------------------------------------- the pool
 
 
