@@ -203,6 +203,10 @@ def test_designs_have_the_documented_sizes_and_bounds(tmp_path):
     lhs = pd.DataFrame(make_design(load_sweep(write_sweep(tmp_path, f'design = "lhs"\nsamples = 10\n{ranges}'))[0]))
     strata = np.floor(lhs["diffusion.p"] / 0.05).astype(int)  # Latin hypercube: one point per tenth of the range
     assert sorted(strata.tolist()) == list(range(10))
+    grid = make_design(
+        load_sweep(write_sweep(tmp_path, '[[parameters]]\npath = "diffusion.p"\nvalues = [0, 0.5]\n'))[0]
+    )
+    assert grid["diffusion.p"] == [0.0, 0.5] and all(type(v) is float for v in grid["diffusion.p"])
 
 
 def test_sensitivity_command_on_a_morris_sweep_of_the_model(tmp_path, capsys):

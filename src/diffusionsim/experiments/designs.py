@@ -31,7 +31,8 @@ def make_design(spec: SweepSpec) -> Design:
     """The design table of a sweep: `point`, then one column per parameter (ints rounded for int parameters)."""
     if spec.design == "grid":
         rows = list(itertools.product(*[p.values for p in spec.parameters]))
-        columns = [[row[n] for row in rows] for n in range(len(spec.parameters))]
+        # One type per column (values = [0, 0.5] gives floats), as every run's part must have the same schema.
+        columns = [np.asarray([row[n] for row in rows]).tolist() for n in range(len(spec.parameters))]
     else:
         sample = _unit_scaled_sample(spec)
         columns = [

@@ -112,7 +112,7 @@ def run_to_parts(runner: Callable[[dict[str, Any]], dict[str, Any]], task: dict[
     if "error" in result:
         return {"head": head, "failures": parquet_bytes(head | task["params"] | {"error": result["error"]})}
     parts = {"head": head}
-    if result["timeseries"] is not None:
+    if result.get("timeseries") is not None:
         parts["timeseries"] = parquet_bytes(result["timeseries"] | head)
     parts["runs"] = parquet_bytes(head | task["params"] | result["outcomes"])
     return parts
