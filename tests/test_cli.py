@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 import pandas as pd
+import psutil
 import pytest
 
 from diffusionsim.cli import main
@@ -142,9 +143,13 @@ def test_viz_command_prints_its_address_and_serves_the_app(tmp_path):
                 time.sleep(0.5)
         assert status == 200, log.read_text()[-2000:]
         assert f"http://127.0.0.1:{port}/" in log.read_text()
+        # The command becomes the server (exec): stopping it stops the server, and no orphan keeps the port.
+        assert "solara" in " ".join(psutil.Process(proc.pid).cmdline())
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    with pytest.raises(ConnectionRefusedError):  # nothing listens any more
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
 def test_viz_with_a_bad_scenario_exits_2_before_starting(capsys):

@@ -292,9 +292,12 @@ def explain(scenario: Scenario) -> list[str]:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
-    """Validate the scenario first (a bad file fails here, readably), then run `solara run` on the app module."""
+    """Validate the scenario first (a bad file fails here, readably), then become `solara run` on the app module.
+
+    This process is replaced (exec), not made a parent: a stop signal then reaches the server itself, where a wrapper
+    killed by SIGTERM would leave its server running.
+    """
     import os
-    import subprocess
 
     if args.scenario is not None:
         load_scenario(args.scenario)
@@ -305,10 +308,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
     cmd += ["--port", str(args.port), "--no-open", "--production"]
     if args.port:
         print(f"diffusionsim viz: open http://{args.host}:{args.port}/ in a browser (Ctrl+C stops the app)", flush=True)
-    try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 0
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached: the process is now the Solara server
 
 
 if __name__ == "__main__":
