@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
 import subprocess
 import sys
+import time
 
+import psutil
 import pytest
 
 from diffusionsim.experiments import worker
@@ -92,3 +96,26 @@ def test_serial_runs_freeze_the_heap_only_while_they_run():
         again = garbage_after_run(6)
     assert again - first < 1_000, (first, again)
     assert gc.get_freeze_count() == 0 and not worker.COLLECT_AFTER_RUN
+
+
+def test_a_killed_sweep_leaves_no_processes_behind(tmp_path):
+    # SIGKILL gives the sweep no chance to stop its pool: the workers must notice by themselves (worker.exit_with),
+    # or they, the forkserver and the resource tracker wait forever, holding their memory.
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(
+        f'base = "{SCENARIOS / "demo.toml"}"\noverrides = ["simulation.months=60", "scale.citizens=400"]\n'
+        'replications = 60\n[[parameters]]\npath = "diffusion.p"\nvalues = [0.01]\n'
+    )
+    cmd = [sys.executable, "-m", "diffusionsim.cli", "sweep", str(sweep), "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen([*cmd, "--workers", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((tmp_path / "out" / "runs").glob("part-*.parquet"))) < 2:
+        time.sleep(0.1)
+    family = psutil.Process(proc.pid).children(recursive=True)
+    assert len(family) >= 4, family  # forkserver, resource tracker, 2 workers
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(family, timeout=20)
+    for leftover in alive:
+        leftover.kill()
+    assert not alive, [p.cmdline() for p in alive]

@@ -9,8 +9,13 @@ and writes tables, does not load Mesa or pandas.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+import os
+import select
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -158,5 +163,41 @@ def start_server() -> multiprocessing.context.BaseContext:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes forked from the forkserver (started here unless `start_server` ran already)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=start_server())
+    """A pool of `workers` processes forked from the forkserver (started here unless `start_server` ran already).
+
+    Each worker exits when this process is gone (`exit_with`), so a sweep killed with SIGKILL leaves no processes.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=start_server(), initializer=exit_with, initargs=(os.getpid(),)
+    )
+
+
+def exit_with(owner: int) -> None:
+    """Pool worker initializer: end this worker as soon as the process `owner` ends.
+
+    A pool worker waits for its next task forever and never learns that the pool's owner died: a sweep killed with
+    SIGKILL would leave its workers and, through them, the forkserver and the resource tracker running. A daemon thread
+    waits on the owner (a pidfd on Linux, a poll each second elsewhere) and ends the worker; the server and the
+    tracker then exit by themselves, as nothing holds their pipes any more.
+    """
+
+    def watch() -> None:
+        if hasattr(os, "pidfd_open"):
+            with contextlib.suppress(ProcessLookupError):  # already gone
+                select.select([os.pidfd_open(owner)], [], [])
+        else:
+            while _alive(owner):
+                time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
