@@ -22,8 +22,9 @@ same measurement varies by 15-25% from one run to the next.
 Memory is the peak over time of the sum over the process tree, as resident size (RSS, which counts a page shared by
 forked processes once in each) and as proportional set size (PSS, which splits a shared page among its sharers: the
 memory the tree takes from the machine). run_sweep's workers are forked from one server and share its pages;
-batch_run's are spawned and share only the library files; so RSS overstates the sweep and PSS is the fair measure.
-Both are printed and judged.
+batch_run's `multiprocessing.Pool` forks its workers from the calling process (Python 3.12's default on Linux), which
+has Mesa and the model loaded. RSS overstates both, the sweep more (its workers map more shared pages than they use);
+PSS is the fair measure. Both are printed and judged.
 
 Each measurement runs in a fresh Python process (this script with --child), so nothing carries over from one to
 the next: no forkserver or Dask cluster left running, no start method set by batch_run, no module imported; its peak
@@ -49,9 +50,9 @@ from typing import Any
 
 from memory import PeakMemory  # benchmarks/memory.py: this script's folder is first on sys.path
 
-# Mesa and diffusionsim are imported inside the functions that use them (noqa: PLC0415): batch_run's spawned workers
-# re-import this script, and must pay only for what a user's batch_run script needs (mesa and the model), not for
-# run_sweep's imports (pandas, pyarrow, SALib: about 3 s and 70 MB more per process).
+# Mesa and diffusionsim are imported inside the functions that use them (noqa: PLC0415): each measurement's process
+# then holds only what its tool needs, as a user's script would (batch_run: Mesa and the model, which its forked
+# workers inherit; run_sweep: its own light modules), and not the other tool's imports.
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 2024  # sweep seed; batch_run gets the same replication seeds, so both compute the same runs
