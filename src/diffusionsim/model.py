@@ -47,7 +47,7 @@ class DiffusionModel(Model):
             generator ``self.rng``, so a seed fixes the whole run.
         check_stages: verify every stage transition each month (cheap; the tests rely on it).
         collect: what the DataCollector records each month: ``"all"`` indicators, or ``"adoption"`` (the month and
-            each innovation's organisational adoption), enough for a run's outcome row and a fifth faster on the demo
+            each innovation's organisational adoption), enough for a run's outcome row and a sixth faster on the demo
             scale; sweeps that keep no monthly series use it.
     """
 

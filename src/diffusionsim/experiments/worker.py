@@ -38,7 +38,7 @@ COLLECT_AFTER_RUN = False  # preload.py sets it in pool workers, where a collect
 
 def simulate(scenario: Scenario, seed: int, series: bool = True) -> tuple[Series | None, dict[str, float]]:
     """One run to its end: its monthly series (column -> one value per month; None unless `series`) and its outcome
-    row. Without the series the model records only the adoption curves the outcome row needs, which saves a fifth
+    row. Without the series the model records only the adoption curves the outcome row needs, which saves a sixth
     of a run's time; the outcome row is the same either way."""
     from ..model import DiffusionModel  # noqa: PLC0415 - preloaded in workers; see the module docstring
     from .outcomes import run_outcomes  # noqa: PLC0415 - likewise
