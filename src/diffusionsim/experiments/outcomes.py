@@ -2,7 +2,8 @@
 
 Computed from the finished model: its end state, and the organisational adoption curves its DataCollector recorded
 month by month. A model that collected only those curves (``collect="adoption"``) gives the same row as one that
-collected everything. No pandas here: pool workers and the sweep's parent import this module.
+collected everything. The curves are read as numpy arrays, not through a pandas table of the series: about 1 ms per
+run instead of 11.
 """
 
 from __future__ import annotations
