@@ -4,12 +4,11 @@ This module is kept light on purpose. Pool workers start from a forkserver that 
 each worker from there, so what the preload imports is what every worker holds in memory and what delays the first
 run: the model and this module, no plotting, SALib or samplers. The model comes in through `PRELOAD` (elsewhere, on
 the first `simulate`), not through an import at the top here, so the sweep's parent process, which only hands out runs
-and writes tables, does not load Mesa or pandas.
+and writes files, loads neither Mesa nor pandas nor pyarrow.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
@@ -182,10 +181,11 @@ def exit_with(owner: int) -> None:
     """
 
     def watch() -> None:
-        if hasattr(os, "pidfd_open"):
-            with contextlib.suppress(ProcessLookupError):  # already gone
-                select.select([os.pidfd_open(owner)], [], [])
-        else:
+        try:
+            select.select([os.pidfd_open(owner)], [], [])  # readable once the owner has ended
+        except ProcessLookupError:
+            pass  # already gone
+        except (AttributeError, OSError):  # no pidfd here (not Linux, or a kernel before 5.3): poll instead
             while _alive(owner):
                 time.sleep(1.0)
         os._exit(1)
@@ -195,9 +195,9 @@ def exit_with(owner: int) -> None:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass  # it exists, under another user
     return True
