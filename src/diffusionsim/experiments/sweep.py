@@ -117,10 +117,11 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
     return spec, base
 
 
-def point_scenarios(spec: SweepSpec, base: dict[str, Any], design: Design, source: str) -> list[Scenario]:
-    """One validated scenario per design point; an unknown path or a bad value names the point and the key."""
+def point_scenarios(base: dict[str, Any], points: dict[int, dict[str, Any]], source: str) -> list[Scenario]:
+    """One validated scenario per design point (`design_points`); an unknown path or a bad value names the point and
+    the key."""
     out = []
-    for point, params in design_points(design).items():
+    for point, params in points.items():
         data = json.loads(json.dumps(base))  # a deep copy of plain TOML data
         for path, value in params.items():
             apply_override(data, path.split("."), value)
@@ -282,13 +283,13 @@ def run_sweep(
     sweep_file = Path(sweep_file)
     spec, base = load_sweep(sweep_file)
     design = make_design(spec)
-    scenarios = point_scenarios(spec, base, design, str(sweep_file))
+    params = design_points(design)
+    scenarios = point_scenarios(base, params, str(sweep_file))
     seeds = replication_seeds(spec.seed, spec.replications)
     store = SweepStore(Path(out))
     store.prepare(_manifest(spec, sweep_file, scenarios, seeds), design, sweep_file.read_text(), resume)
     total = len(scenarios) * spec.replications
     skip = store.done() if resume else set()
-    params = design_points(design)
     tasks = (
         {"run": run, "point": run // spec.replications, "replication": run % spec.replications,
          "seed": seeds[run % spec.replications], "scenario": scenarios[run // spec.replications],
