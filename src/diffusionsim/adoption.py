@@ -1,14 +1,20 @@
-"""The organisations' decisions: start a pilot, embed or abandon it, scale up.
+"""The organisations' decisions: start a pilot, embed or abandon it, scale up, stop.
 
-- An aware organisation starts a pilot at a monthly rate set by its capability and its slack; staff shortage removes
-  slack (004_0f7fc21ead51925a.txt:720-724, 786-787). Project money from the public fund, which needs the provider's
-  co-financing, makes a pilot easy to start; without it fewer start (assumption).
-- When the pilot ends, the project money stops. The organisation embeds the innovation only if its own ledger over its
-  own horizon justifies it (with the running cost covered if its payer contracted the innovation); otherwise the pilot
-  is abandoned: "pilots stop when the project money runs out" (004_0f7fc21ead51925a.txt:998-1001). Multi-party
-  innovations also need their partners, which regional cooperation makes likelier (004_0f7fc21ead51925a.txt:55-58).
-- In regions that share evidence, an organisation may build on a neighbour's pilot instead of running its own
+- An aware organisation considers a pilot at a monthly rate set by its capability and its slack; staff shortage
+  removes slack (004_0f7fc21ead51925a.txt:720-724, 786-787). A pilot needs project money for its term from a finite
+  pot, asked in turn: its region's innovation budget (high intensity, 002_ac36531e09462072.txt:342-345), its payer's
+  innovation budget, the public fund (policies/pilot_money.py); without it fewer start (assumption). The provider
+  pays its own share from its reserve, and cannot start a pilot it cannot afford (accounts.py).
+- During the pilot, the organisation offers the innovation to some of its clients and learns from what lands on it.
+  When the term ends the project money stops: "pilots stop when the project money runs out"
+  (004_0f7fc21ead51925a.txt:998-1001). It embeds the innovation only with structural funding: its payer's contract
+  (which pays the running cost) or its own money, because what it expects over its own horizon covers the
+  implementation; otherwise the pilot is abandoned. Multi-party innovations also need their partners, which
+  regional cooperation makes likelier (004_0f7fc21ead51925a.txt:55-58); innovations whose users are another sector's
+  clients need that sector's consent (pockets.partner_consent).
+- In regions that share evidence, an organisation may build on a pilot in its region instead of running its own
   (002_ac36531e09462072.txt:65-66).
+- An organisation reviews an innovation it runs that costs it money, and may stop it (review_adopted).
 - Without frictions (the Bass limit) an aware organisation implements at once.
 """
 
@@ -19,16 +25,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
-from .pockets import provider_net_value
-from .policies.cooperation import fund_regional_pilots
-from .stages import Stage
+from .accounts import affordable, expectation, note_spending
+from .pockets import expected_users, implementation_cost, partner_consent, provider_prior
+from .policies.pilot_money import grant_pilots
+from .stages import Stage, is_adopted
 
 if TYPE_CHECKING:
     from .model import DiffusionModel
 
 
 def step_adoption(model: DiffusionModel) -> None:
-    """One month of organisational decisions, in a fixed order: pilots end, pilots start, implementations scale."""
+    """One month of organisational decisions, in a fixed order: pilots end, pilots start, scale up, review."""
     if not model.settings.behaviour.frictions:
         org, k = np.nonzero(model.relevant & (model.stage == Stage.AWARE))
         implement(model, org, k)
@@ -36,6 +43,7 @@ def step_adoption(model: DiffusionModel) -> None:
     end_pilots(model)
     start_pilots(model)
     scale_up(model)
+    review_adopted(model)
 
 
 def slack(model: DiffusionModel) -> np.ndarray:
@@ -54,20 +62,34 @@ def start_pilots(model: DiffusionModel) -> None:
         & (model.rng.random(model.stage.shape) < b.pilot_rate * slack(model)[:, None])
     )
     org, k = np.nonzero(considering)
-    order = model.rng.permutation(len(org))  # first come, first served for the fund's budget
+    order = model.rng.permutation(len(org))  # first come, first served for the pots
     org, k = org[order], k[order]
+    partners = partners_agree(model, org, k)
+    org, k = org[partners], k[partners]
     shared = model.org_shared_evidence[org] & (model.regional_experience[model.org_region[org], k] > 0)
     decide_embedding(model, org[shared], k[shared], after_pilot=False)
     org, k = org[~shared], k[~shared]
-    cost = model.catalogue.pilot_cost[k] * model.org_weight[org]
-    granted = fund_regional_pilots(model, org, cost)
-    rest = ~granted
-    granted[rest] = model.public_fund.fund_pilots(model.org_party[org[rest]], cost[rest])
-    start = granted | (model.rng.random(len(org)) < b.unfunded_pilot_factor)
+    cost = model.catalogue.pilot_cost[k] * model.org_weight[org] * b.pilot_months / 12.0
+    own_share = model.settings.policy.cofinancing.private_share * cost
+    can = affordable(model, org, own_share)
+    org, k, cost = org[can], k[can], cost[can]
+    granted = grant_pilots(model, org, cost)
+    unfunded = ~granted & (model.rng.random(len(org)) < b.unfunded_pilot_factor)
+    unfunded[unfunded] = affordable(model, org[unfunded], cost[unfunded])
+    start = granted | unfunded
+    model.counters["pilots_without_money"] += float(model.org_weight[org[~granted]].sum())
     org, k = org[start], k[start]
     model.ledger.record(model.month, "pilot_fee", model.org_party[org], model.owner_parties()[k], cost[start])
+    note_spending(model, org)
     model.move_cells(org, k, Stage.PILOTING)
     model.counters["pilots_started"] += float(model.org_weight[org].sum())
+
+
+def partners_agree(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Multi-party innovations find their partners (regional coordination); referral innovations their referrers."""
+    chance = partner_consent(model, org, k)
+    chance = np.where(model.catalogue.multi_party[k], chance * model.org_coordination[org], chance)
+    return model.rng.random(len(org)) < chance
 
 
 def end_pilots(model: DiffusionModel) -> None:
@@ -78,29 +100,46 @@ def end_pilots(model: DiffusionModel) -> None:
     decide_embedding(model, org, k, after_pilot=True)
 
 
+def expected_value(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """EUR an organisation expects an innovation to bring it over its horizon, before any implementation cost."""
+    per_user = expectation(model, org, k, provider_prior(model, org, k))
+    return expected_users(model, org, k) * per_user * model.org_horizon[org]
+
+
 def decide_embedding(model: DiffusionModel, org: np.ndarray, k: np.ndarray, after_pilot: bool) -> None:
-    """Embed if the own-pocket value is good enough (logit choice); a pilot that is not embedded is abandoned."""
+    """Embed if the own-pocket value covers the investment (logit choice) and the provider can pay for it; a pilot
+    that is not embedded is abandoned."""
     if len(org) == 0:
         return
     b = model.settings.behaviour
-    value, investment = provider_net_value(model, org, k)
-    chance = expit(value / (b.decision_noise * investment))
-    multi = model.catalogue.multi_party[k]
-    chance = np.where(multi, chance * model.org_coordination[org], chance)
-    embed = model.rng.random(len(org)) < chance
+    investment = implementation_cost(model, org, k)
+    own_cost = investment * ~payer_funds(model, org, k)
+    value = expected_value(model, org, k) - own_cost
+    embed = model.rng.random(len(org)) < expit(value / (b.decision_noise * np.maximum(investment, 1.0)))
+    embed[embed] = affordable(model, org[embed], own_cost[embed])
     implement(model, org[embed], k[embed])
-    learned = embed if not after_pilot else np.ones(len(org), dtype=bool)
-    model.add_experience(org[learned], k[learned])
     if after_pilot:
-        model.move_cells(org[~embed], k[~embed], Stage.ABANDONED)
+        dropped, kd = org[~embed], k[~embed]
+        np.subtract.at(model.experience, kd, model.org_weight[dropped] * model.use_months[dropped, kd])
+        model.move_cells(dropped, kd, Stage.ABANDONED)
         model.counters["pilots_embedded"] += float(model.org_weight[org[embed]].sum())
         model.counters["pilots_abandoned"] += float(model.org_weight[org[~embed]].sum())
 
 
+def payer_funds(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Whether the organisation's payer has contracted the innovation this year (structural funding)."""
+    return model.contracted[model.org_payer[org], k]
+
+
 def implement(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> None:
-    """Move to IMPLEMENTED and pay the implementation fee to the innovation's owner."""
-    fee = model.catalogue.implementation_cost[k] * model.org_weight[org] * (1.0 - model.org_discount[org])
-    model.ledger.record(model.month, "implementation_fee", model.org_party[org], model.owner_parties()[k], fee)
+    """Move to IMPLEMENTED and pay the implementation fee to the innovation's owner: the payer pays it where it has
+    contracted the innovation (structural funding covers the one-off cost as well as the running cost: assumption),
+    the organisation otherwise."""
+    fee = implementation_cost(model, org, k)
+    payer = np.where(payer_funds(model, org, k), model.payer_party[model.org_payer[org]], model.org_party[org])
+    model.ledger.record(model.month, "implementation_fee", payer, model.owner_parties()[k], fee)
+    if model.settings.behaviour.frictions:
+        note_spending(model, org)
     model.move_cells(org, k, Stage.IMPLEMENTED)
 
 
@@ -108,3 +147,19 @@ def scale_up(model: DiffusionModel) -> None:
     """Implemented organisations scale to all eligible clients at a rate set by capability and slack."""
     rate = model.settings.behaviour.scale_rate * slack(model)[:, None]
     model.move((model.stage == Stage.IMPLEMENTED) & (model.rng.random(model.stage.shape) < rate), Stage.SCALED)
+
+
+def review_adopted(model: DiffusionModel) -> None:
+    """Providers review, at ``behaviour.review_rate`` a month, innovations they run that cost them money, and stop
+    them with chance 2·expit(-v / (noise · investment)) - 1 for an expected value v < 0 over their horizon (the
+    implementation is sunk): the more it costs them, the likelier they stop (assumption). This is how a loss that
+    returns when compensation ends reaches adoption."""
+    b = model.settings.behaviour
+    org, k = np.nonzero(is_adopted(model.stage) & (model.rng.random(model.stage.shape) < b.review_rate))
+    if len(org) == 0:
+        return
+    value = expected_value(model, org, k)
+    scale = b.decision_noise * np.maximum(implementation_cost(model, org, k), 1.0)
+    stop = model.rng.random(len(org)) < np.maximum(2.0 * expit(-value / scale) - 1.0, 0.0)
+    model.move_cells(org[stop], k[stop], Stage.STOPPED)
+    model.counters["implementations_stopped"] += float(model.org_weight[org[stop]].sum())

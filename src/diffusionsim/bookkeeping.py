@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .accounts import learn, pay_operating_costs
 from .policies.compensation import pay_compensation
-from .policies.contracts import transfer_savings
+from .policies.contracts import share_with_losers, transfer_savings
 from .policies.cooperation import collect_contributions
 from .policies.payment import care_payments
 
@@ -30,12 +31,18 @@ def users_per_provider(model: DiffusionModel) -> np.ndarray:
 
 
 def substituted_spending(model: DiffusionModel) -> np.ndarray:
-    """[org, innovation] EUR of care users no longer need this month (once each user's savings delay passed)."""
+    """[org, innovation] EUR of care users no longer need this month, at the organisation that would have given it.
+
+    A user's savings build up linearly over the innovation's savings delay: in its m-th month of use (m = 0, 1, ...)
+    it needs min(1, m / delay) less of the substituted care (all of it at once for delay 0; pockets.savings_months).
+    """
     cat, cpa = model.catalogue, model.settings.scale.citizens_per_agent
     out = np.zeros(model.stage.shape)
     for k in np.flatnonzero(cat.substitutes >= 0):
-        who = np.flatnonzero(model.users[:, k] & (model.user_since[:, k] <= model.month - cat.savings_delay[k]))
-        per_org = np.bincount(model.provider[who, cat.substitutes[k]], minlength=len(out))
+        who = np.flatnonzero(model.users[:, k])
+        delay = cat.savings_delay[k]
+        built_up = np.minimum((model.month - model.user_since[who, k]) / delay, 1.0) if delay > 0 else None
+        per_org = np.bincount(model.provider[who, cat.substitutes[k]], weights=built_up, minlength=len(out))
         out[:, k] = per_org * cpa * cat.substituted_spending[k]
     return out
 
@@ -52,6 +59,7 @@ def book_month(model: DiffusionModel) -> None:
     np.subtract.at(model.base_care, model.payer_party[model.org_payer], model.org_base_spending)
     pay_compensation(model, model.org_volume_factor * substituted.sum(axis=1))
     transfer_savings(model, substituted)
+    share_with_losers(model, substituted)
     collect_contributions(model, care)
 
     funded = model.contracted[model.org_payer]  # [org, innovation]
@@ -65,6 +73,8 @@ def book_month(model: DiffusionModel) -> None:
 
     hours = users @ cat.hours_saved
     ledger.record_hours(month, model.org_party, hours)
+    pay_operating_costs(model, hours)
+    learn(model)
     at_home = model.sector_at_home[model.org_sector]
     model.month_totals = {
         "care_spending": float(care.sum()),

@@ -26,6 +26,7 @@ class Catalogue:
     savings_delay: np.ndarray  # months
     eligible_base: np.ndarray  # index into SECTORS: the sector whose clients can use it
     eligible_share: np.ndarray
+    referral: np.ndarray  # bool: its users are another sector's clients, so that sector must refer them
     pilot_cost: np.ndarray  # EUR per real organisation
     implementation_cost: np.ndarray  # EUR per real organisation
     running_cost: np.ndarray  # EUR per user-month
@@ -61,6 +62,7 @@ class Catalogue:
                 ]
             ),
             eligible_share=col("eligible_share"),
+            referral=np.array([i.eligible_among == "substituted" for i in inns], dtype=bool),
             pilot_cost=col("pilot_cost"),
             implementation_cost=col("implementation_cost"),
             running_cost=col("running_cost_per_user_month"),
@@ -74,3 +76,15 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def savings_months(horizon: np.ndarray | float, delay: np.ndarray | float) -> np.ndarray:
+    """Full-savings months within a horizon, when a user's savings build up linearly over `delay` months.
+
+    In use-month m (0, 1, ...) a user saves min(1, m / delay) of the substituted spending (all of it at once when
+    delay is 0), the rule :func:`diffusionsim.bookkeeping.substituted_spending` books; this is that sum over
+    m < horizon: H(H-1)/(2d) while H <= d, else (d-1)/2 + H - d.
+    """
+    h, d = np.broadcast_arrays(np.asarray(horizon, dtype=float), np.asarray(delay, dtype=float))
+    ramp_only = h * (h - 1.0) / (2.0 * np.maximum(d, 1.0))
+    return np.where(d <= 0, h, np.where(h <= d, ramp_only, (d - 1.0) / 2.0 + h - d))

@@ -17,7 +17,7 @@ import pandas as pd
 FLOW_KINDS = (
     "care",  # payer -> provider: care spending under the payment regime (004_0f7fc21ead51925a.txt:1018-1025)
     "pilot_fee",  # provider -> company: the price of a pilot
-    "pilot_grant",  # public fund -> provider: project money for a pilot (004_0f7fc21ead51925a.txt:998-1001)
+    "pilot_grant",  # a pot (public fund, payer, regional fund) -> provider: project money (004:998-1001)
     "implementation_fee",  # provider -> company: one-off cost of implementing
     "running_cost",  # provider or contracting payer -> company: per user-month licence/service
     "citizen_payment",  # citizen -> company: what a user pays out of pocket
@@ -27,7 +27,8 @@ FLOW_KINDS = (
     "investment",  # investor -> company
     "compensation",  # transition fund -> provider: part of revenue lost to substitution (004:2064-2081)
     "regional_contribution",  # provider -> regional fund: x% of revenue (002_ac36531e09462072.txt:342-345)
-    "savings_transfer",  # payer that saves -> payer that funds, under shared savings (004:1871-1878)
+    "savings_transfer",  # payer that saves -> payer that funds, or -> provider that lost the care (004:1871-1878)
+    "operating_costs",  # provider -> outside: staff and running the organisation, less the wages of hours freed
 )
 PARTY_TYPES = (
     "outside",

@@ -9,7 +9,8 @@ One month, in this order (docs/ODD.md, "Process overview and scheduling"):
 3. organisations: awareness spreads (Bass process on the network), pilots end (embedded or abandoned), pilots start,
    implementations scale;
 4. citizens accept what their providers offer;
-5. the month's money and staff time are booked in the ledger; evidence grows with experience;
+5. the month's money and staff time are booked in the ledger, providers learn from what landed on them; evidence
+   grows with use;
 6. the DataCollector records the indicators.
 """
 
@@ -23,6 +24,7 @@ from mesa import DataCollector, Model
 from mesa.agentset import AgentSet
 
 from . import metrics
+from .accounts import open_accounts
 from .adoption import step_adoption
 from .agents import CareOrganisation, Citizen
 from .agents.citizen import accept_offers, acceptance_chance
@@ -32,7 +34,7 @@ from .diffusion import spread_awareness
 from .innovation import Catalogue
 from .ledger import Ledger
 from .scenario import Scenario, load_scenario
-from .stages import Stage, check_transitions
+from .stages import Stage, check_transitions, offers
 from .world import build_citizens, build_companies, build_financiers, build_network, build_organisations
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
@@ -68,7 +70,13 @@ class DiffusionModel(Model):
         self.check_stages = check_stages
         self.catalogue = Catalogue.from_scenario(scenario)
         self.ledger = Ledger(self.months)
-        self.counters: Counter[str] = Counter(pilots_started=0.0, pilots_embedded=0.0, pilots_abandoned=0.0)
+        self.counters: Counter[str] = Counter(
+            pilots_started=0.0,
+            pilots_embedded=0.0,
+            pilots_abandoned=0.0,
+            pilots_without_money=0.0,
+            implementations_stopped=0.0,
+        )
         self._build()
         self.month_totals = {"care_spending": float(self.org_base_spending.sum()), "staff_hours_saved": 0.0}
         self.month_totals["care_at_home"] = float(self.org_base_spending[self.sector_at_home[self.org_sector]].sum())
@@ -87,13 +95,12 @@ class DiffusionModel(Model):
         self.base_care = np.zeros(len(self.ledger.names))  # cumulative care flows without any innovation, per party
         n_org, n_inn = len(self.org_sector), len(self.catalogue)
         cat = self.catalogue
-        self.relevant = self.org_sector[:, None] == cat.target[None, :]
         self.target_payer = self.sector_payer[cat.target]  # payer type of each innovation's target sector
         self.stage = np.full((n_org, n_inn), Stage.UNAWARE, dtype=np.int8)
         self.stage_month = np.zeros((n_org, n_inn), dtype=np.int32)
         self.readiness = cat.readiness0.copy()
-        self.experience = np.zeros(n_inn)
-        self.regional_experience = np.zeros((len(self.settings.regions), n_inn))
+        self.experience = np.zeros(n_inn)  # real organisation-months of lasting use (pilots and regular), nationally
+        self.regional_experience = np.zeros((len(self.settings.regions), n_inn))  # ... of pilots and use, per region
         self.evidence = cat.evidence0.copy()
         self.contracted = np.zeros((len(self.payers), n_inn), dtype=bool)
         self.first_loss_month = np.full(n_org, -1)  # month a provider first lost revenue to substitution
@@ -107,6 +114,10 @@ class DiffusionModel(Model):
             who = self.eligible[:, k]
             self.org_eligible[:, k] = np.bincount(self.provider[who, cat.target[k]], minlength=n_org)
         self.org_eligible *= self.settings.scale.citizens_per_agent
+        # An organisation counts for an innovation (can hear of it, adopt it, and is in its adoption share) only if it
+        # is of the target sector and has eligible clients: no phantom adopters without anyone to serve.
+        self.relevant = (self.org_sector[:, None] == cat.target[None, :]) & (self.org_eligible > 0)
+        self.relevant_weight = np.maximum((self.org_weight[:, None] * self.relevant).sum(axis=0), 1e-12)
         self.reach_draw = self.rng.random((n_cit, n_inn))
         # Fixed for the run: each citizen's provider in each innovation's target sector (every citizen has one), whether
         # it is among the first reached before scaling, and its monthly chance to accept an offer.
@@ -117,6 +128,7 @@ class DiffusionModel(Model):
         self.eligible_by_ses = np.bincount(self.cit_ses, weights=self.eligible.sum(axis=1), minlength=3)
         self.users = np.zeros((n_cit, n_inn), dtype=bool)
         self.user_since = np.zeros((n_cit, n_inn), dtype=np.int32)
+        open_accounts(self)
 
     @property
     def organisations(self) -> AgentSet:
@@ -151,17 +163,22 @@ class DiffusionModel(Model):
         self.stage[org, k] = to
         self.stage_month[org, k] = self.month
 
-    def add_experience(self, org: np.ndarray, k: np.ndarray) -> None:
-        """Completed pilots (embedded or abandoned) and implementations built on shared evidence add experience,
-        nationally and in the organisation's region. Frictionless (Bass-limit) implementations add none."""
-        w = self.org_weight[org]
-        np.add.at(self.experience, k, w)
-        np.add.at(self.regional_experience, (self.org_region[org], k), w)
+    def gain_experience(self) -> None:
+        """Evidence comes from use: each month, organisations that pilot or run an innovation add their
+        organisation-months to its national experience and to their region's (what others in the region can build on,
+        002_ac36531e09462072.txt:65-66). An abandoned pilot's months are taken back from the national experience
+        (adoption.decide_embedding): only use that lasts counts as evidence."""
+        running = self.org_weight[:, None] * offers(self.stage)
+        self.experience += running.sum(axis=0)
+        for r in range(len(self.regional_experience)):
+            self.regional_experience[r] += running[self.org_region == r].sum(axis=0)
 
     def update_evidence(self) -> None:
-        """Evidence closes the gap to 1 as experience accumulates: e = 1 - (1 - e0)·exp(-experience / scale)."""
+        """Evidence closes the gap to 1 as use accumulates: e = 1 - (1 - e0)·exp(-use / scale), where use is in years
+        of lasting use per organisation of the target sector that could use it (assumption)."""
+        use_years = self.experience / (12.0 * self.relevant_weight)
         scale = self.settings.behaviour.evidence_scale
-        self.evidence = 1.0 - (1.0 - self.catalogue.evidence0) * np.exp(-self.experience / scale)
+        self.evidence = 1.0 - (1.0 - self.catalogue.evidence0) * np.exp(-use_years / scale)
 
     # ------------------------------------------------------------------------------------------ the month
     def step(self) -> None:
@@ -177,7 +194,9 @@ class DiffusionModel(Model):
         step_adoption(self)
         accept_offers(self)
         book_month(self)
-        self.update_evidence()
+        if self.settings.behaviour.frictions:
+            self.gain_experience()
+            self.update_evidence()
         self.datacollector.collect(self)
         self.running = self.month < self.months
 

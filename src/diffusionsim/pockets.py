@@ -3,6 +3,10 @@
 An agent decides on the part of the ledger that lands on itself, within its own horizon (DESIGN.md). Wrong-pocket
 problems (004_0f7fc21ead51925a.txt:1165-1168, 1234-1238) and short horizons (004_0f7fc21ead51925a.txt:1169-1171)
 then follow from the accounting: savings that land with another party, or after the horizon, simply do not count.
+
+A provider's projection is its *prior*: what it expects per user-month before it has used the innovation itself.
+Once it has, its own realised flows take over (:mod:`diffusionsim.accounts`). Benefits it has not seen are
+discounted by the innovation's evidence; the money (running cost, revenue, compensation) follows from the rules.
 """
 
 from __future__ import annotations
@@ -11,62 +15,97 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .innovation import savings_months
 from .policies.compensation import expected_compensation
-from .policies.contracts import counted_share_of_others_savings
+from .policies.contracts import counted_share_of_others_savings, loser_share_passed
 from .policies.payment import revenue_change
 
 if TYPE_CHECKING:
     from .model import DiffusionModel
 
 
-def provider_net_value(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Net value (EUR) to organisation cluster `org` of embedding innovation `k`, over its own horizon.
+def hour_value(model: DiffusionModel, org: np.ndarray) -> np.ndarray:
+    """EUR an organisation puts on a staff hour freed: the wage, more where staff is short (assumption)."""
+    b = model.settings.behaviour
+    return b.wage_per_hour * (1.0 + b.shortage_premium * model.org_shortage[org])
 
-    Returns (net value, investment): the decision weighs the value against the investment at stake (the
-    implementation cost), so a small organisation and a large one judge the same business case alike, and a running
-    cost the payer takes over (structural funding) changes the decision even when nothing is gained.
-    Gains: staff hours freed (worth more where staff is short), revenue under the payment regime, compensation for
-    lost revenue. Costs: implementation (less the joint-procurement discount of its region) and, unless its payer has
-    contracted the innovation, the running cost.
+
+def provider_prior(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """What organisation `org` expects innovation `k` to bring it per user-month (EUR), averaged over its horizon.
+
+    Gains: staff hours freed, discounted by the innovation's evidence (a provider believes what is shown); revenue
+    under its payment regime; compensation for lost revenue while the fund pays. Cost: the running cost, unless its
+    payer has contracted the innovation.
     """
-    cat, b = model.catalogue, model.settings.behaviour
+    cat = model.catalogue
     horizon = model.org_horizon[org].astype(float)
-    late = np.maximum(horizon - cat.savings_delay[k], 0.0)
-    users = model.org_eligible[org, k] * b.expected_uptake
     funded = model.contracted[model.org_payer[org], k]
-    hour_value = b.wage_per_hour * (1.0 + b.shortage_premium * model.org_shortage[org])
-    running = cat.running_cost[k] * ~funded * horizon
-    revenue = revenue_change(model, org, k, horizon, late)
+    hours = model.evidence[k] * cat.hours_saved[k] * hour_value(model, org)
+    revenue = revenue_change(model, org, k, horizon)
     own_loss = model.org_sector[org] == cat.substitutes[k]
     lost_per_month = model.org_volume_factor[org] * cat.substituted_spending[k] * own_loss
-    revenue = revenue + expected_compensation(model, org, lost_per_month, late)
-    implementation = cat.implementation_cost[k] * model.org_weight[org] * (1.0 - model.org_discount[org])
-    value = users * (cat.hours_saved[k] * hour_value * horizon - running + revenue) - implementation
-    return value, np.maximum(implementation, 1.0)
+    compensation = expected_compensation(model, org, lost_per_month, horizon, cat.savings_delay[k])
+    return hours - cat.running_cost[k] * ~funded + (revenue + compensation) / horizon
 
 
-def payer_net_value(model: DiffusionModel, payer_type: int, horizon: int, region: int) -> np.ndarray:
-    """Net value per user (EUR) to the payer of type `payer_type` in `region` of funding each innovation.
+def implementation_cost(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """EUR an organisation cluster pays to implement: the catalogue price less its region's procurement discount."""
+    return model.catalogue.implementation_cost[k] * model.org_weight[org] * (1.0 - model.org_discount[org])
+
+
+def expected_users(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Real users an organisation expects: its eligible clients times the expected uptake."""
+    return model.org_eligible[org, k] * model.settings.behaviour.expected_uptake
+
+
+def partner_consent(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Chance that the sector which loses the care agrees to refer its clients (1 where no partner loses care).
+
+    An innovation whose users are the clients of another sector (hospital care at home: the hospital's patients)
+    needs that sector's referrals and a shared protocol. The losing provider weighs its own net: the revenue that
+    leaves it under its payment regime, less what compensation and shared savings give back, as a share r of the care
+    that moves (0 = no loss, -1 = all lost). Consent = 2·expit(r / decision_noise): full without loss, about a quarter
+    when everything is lost (assumption; mechanism 004_0f7fc21ead51925a.txt:1009-1013, 2064-2081).
+    """
+    cat = model.catalogue
+    needs = cat.referral[k]
+    out = np.ones(len(org))
+    if not needs.any():
+        return out
+    o, kk = org[needs], k[needs]
+    loser_sector = cat.substitutes[kk]
+    vf = model.sector_region_volume_factor[loser_sector, model.org_region[o]]
+    horizon = model.sector_horizon[loser_sector].astype(float)
+    lost_per_month = vf * cat.substituted_spending[kk]
+    lost = lost_per_month * savings_months(horizon, cat.savings_delay[kk])
+    back = expected_compensation(model, None, lost_per_month, horizon, cat.savings_delay[kk])
+    back = back + loser_share_passed(model.settings) * lost
+    share = np.where(lost > 0, (back - lost) / np.maximum(lost, 1e-12), 0.0)
+    out[needs] = 2.0 * _expit(np.minimum(share, 0.0) / model.settings.behaviour.decision_noise)
+    return out
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def payer_savings_and_cost(
+    model: DiffusionModel, payer_type: int, horizon: int, region: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(savings, cost) per user (EUR) to the payer of type `payer_type` in `region` of funding each innovation.
 
     It pays the running cost and the care the innovation adds; it saves the substituted spending that it itself would
-    have paid (less what bundled providers keep), and only after the savings delay within its horizon. Savings in
-    another payer's domain count only under shared savings, for the share passed on (policies/contracts.py).
+    have paid (less what bundled providers keep), as the savings build up within its horizon. Savings in another
+    payer's domain count only under shared savings, for the share passed on (policies/contracts.py).
     """
     cat = model.catalogue
     has_sub = cat.substitutes >= 0
     substituted_payer = np.where(has_sub, model.sector_payer[np.maximum(cat.substitutes, 0)], -1)
     counted = np.where(substituted_payer == payer_type, 1.0, counted_share_of_others_savings(model.settings) * has_sub)
-    late = np.maximum(horizon - cat.savings_delay, 0)
-    saving = cat.substituted_spending * regional_volume_factor(model, cat.substitutes, region) * counted * late
-    added = cat.added_spending * regional_volume_factor(model, cat.target, region)
-    return saving - horizon * (cat.running_cost + added)
-
-
-def regional_volume_factor(model: DiffusionModel, sectors: np.ndarray, region: int) -> np.ndarray:
-    """Per sector index: the mean volume factor of that sector's organisations in the region (1 if there are none)."""
-    out = np.ones(len(sectors))
-    for i, s in enumerate(sectors):
-        mask = (model.org_region == region) & (model.org_sector == s)
-        if s >= 0 and mask.any():
-            out[i] = model.org_volume_factor[mask].mean()
-    return out
+    counted = counted * (1.0 - loser_share_passed(model.settings) * cat.referral)
+    months = savings_months(horizon, cat.savings_delay)
+    loser_vf = model.sector_region_volume_factor[np.maximum(cat.substitutes, 0), region]
+    saving = cat.substituted_spending * loser_vf * counted * months
+    added = cat.added_spending * model.sector_region_volume_factor[cat.target, region]
+    cost = horizon * (cat.running_cost + added)
+    return saving, cost

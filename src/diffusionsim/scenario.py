@@ -82,6 +82,10 @@ class SectorParams(Strict):
     at_home: bool = _field(False, "-", "assumption: care delivered in the own living environment")
     horizon_months: int = _field(36, "months", "assumption: provider planning horizon", ge=1, le=240)
     staff_shortage: Share = _field(0.08, "vacancy share", "assumption; shortage context 000_991d8b1a8065d35d.txt:7")
+    operating_margin: Annotated[float, Field(ge=-0.5, le=0.5)] = _field(
+        0.01, "share of base care revenue left after operating costs", "assumption: thin margins in Dutch care"
+    )
+    reserve_months: NonNegative = _field(1.5, "mean reserve at start, in months of base care revenue", "assumption")
 
 
 class Region(Strict):
@@ -137,10 +141,19 @@ class Diffusion(Strict):
 class Behaviour(Strict):
     frictions: bool = _field(True, "-", "false = the Bass limit: aware organisations adopt at once")
     pilot_rate: Share = _field(0.05, "per month", "assumption")
-    pilot_months: int = _field(12, "months", "assumption", ge=1, le=120)
+    pilot_months: int = _field(
+        12,
+        "months of project money per pilot",
+        "assumption; terms are limited (004_0f7fc21ead51925a.txt:998-1001)",
+        ge=1,
+        le=120,
+    )
     unfunded_pilot_factor: Share = _field(0.3, "multiplier without project money", "assumption")
     scale_rate: Share = _field(0.03, "per month", "assumption")
     decision_noise: Positive = _field(0.5, "logit scale, in units of the implementation cost", "assumption")
+    payer_decision_noise: Positive = _field(
+        0.25, "logit scale of a payer's contracting choice, in units of what funding costs it", "assumption"
+    )
     expected_uptake: Share = _field(0.4, "share of eligible clients an organisation expects to reach", "assumption")
     implemented_reach: Share = _field(0.3, "share of eligible clients offered before scaling", "assumption")
     wage_per_hour: NonNegative = _field(45.0, "EUR per staff hour", "assumption")
@@ -153,7 +166,23 @@ class Behaviour(Strict):
     capability_mean: Share = _field(0.6, "0-1", "assumption")
     capability_sd: Annotated[float, Field(ge=0.0, le=0.5)] = _field(0.15, "0-1", "assumption; 0 = homogeneous")
     evidence_scale: Positive = _field(
-        40.0, "real organisations' experience to close 63% of the evidence gap", "assumption"
+        0.5,
+        "years of use per organisation of the target sector that close 63% of the evidence gap",
+        "assumption: evidence grows with successful use, for the sensitivity sweep",
+    )
+    learning_rate: Share = _field(
+        0.1, "weight of one month of its own realised flows in what a provider expects", "assumption"
+    )
+    review_rate: Share = _field(
+        1.0 / 12.0, "per month: chance an adopting provider reviews an innovation that costs it money", "assumption"
+    )
+    reserve_sd: Annotated[float, Field(ge=0.0, le=3.0)] = _field(
+        0.7, "coefficient of variation of providers' starting reserves (gamma)", "assumption"
+    )
+    reserve_floor_months: NonNegative = _field(
+        0.5,
+        "months of base care revenue a provider keeps as a buffer: it spends nothing on innovation below it",
+        "assumption",
     )
 
 
@@ -176,10 +205,16 @@ class Citizens(Strict):
 class Payer(Strict):
     horizon_months: int = _field(12, "months", "004_0f7fc21ead51925a.txt:1169-1171", ge=1, le=240)
     evidence_demand: Share = _field(0.6, "evidence level needed to contract", "assumption")
+    innovation_budget_per_year: NonNegative = _field(
+        0.0, "EUR per year per regional payer for pilots in its domain", "assumption; insurers' innovation funds"
+    )
 
 
 class PublicFund(Strict):
-    grant_budget_per_year: NonNegative = _field(40e6, "EUR per year", "assumption")
+    grant_budget_per_year: NonNegative = _field(40e6, "EUR per year for development grants", "assumption")
+    pilot_budget_per_year: NonNegative = _field(
+        5e6, "EUR per year of project money for pilots", "assumption; pilots stop when it ends (004:998-1001)"
+    )
     project_cost: NonNegative = _field(500_000.0, "EUR per development project", "assumption")
     grant_application_rate: Share = _field(0.08, "per month per developing company", "assumption")
 
@@ -294,12 +329,18 @@ class Innovation(Strict):
     substitutes_sector: Sector | None = _field(None, "-", "004_0f7fc21ead51925a.txt:1009-1013,1018-1025")
     substituted_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month", "assumption")
     added_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month to the target sector", "assumption")
-    savings_delay_months: int = _field(0, "months before substitution savings start", "assumption", ge=0)
+    savings_delay_months: int = _field(
+        0,
+        "months of use until substitution savings reach their full level (they build up linearly)",
+        "assumption",
+        ge=0,
+        le=1200,
+    )
     eligible_among: Literal["target", "substituted"] = _field(
         "target", "-", "assumption: whose clients can use it (substituted: care that moves, e.g. hospital care at home)"
     )
     eligible_share: Share = _field(0.2, "share of the clients named by eligible_among", "assumption")
-    pilot_cost: NonNegative = _field(50_000.0, "EUR per real organisation", "assumption")
+    pilot_cost: NonNegative = _field(50_000.0, "EUR per real organisation per pilot year", "assumption")
     implementation_cost: NonNegative = _field(100_000.0, "EUR per real organisation", "assumption")
     running_cost_per_user_month: NonNegative = _field(20.0, "EUR per user-month", "assumption")
     citizen_price_per_month: NonNegative = _field(0.0, "EUR per user-month paid by the citizen", "assumption")

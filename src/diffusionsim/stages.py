@@ -16,10 +16,13 @@ class Stage(IntEnum):
     IMPLEMENTED = 3
     SCALED = 4
     ABANDONED = 5
+    STOPPED = 6
 
 
 #: Allowed (from, to) moves. AWARE -> IMPLEMENTED is the Bass limit (no frictions) and the shared-evidence
 #: shortcut of high-intensity regions (002_ac36531e09462072.txt:65-66): an organisation may skip its own pilot.
+#: IMPLEMENTED/SCALED -> STOPPED: a provider stops an innovation that costs it money (adoption.review_adopted), for
+#: instance when loss compensation ends and the lost revenue returns (assumption).
 ALLOWED = frozenset(
     {
         (Stage.UNAWARE, Stage.AWARE),
@@ -28,10 +31,17 @@ ALLOWED = frozenset(
         (Stage.PILOTING, Stage.IMPLEMENTED),
         (Stage.PILOTING, Stage.ABANDONED),
         (Stage.IMPLEMENTED, Stage.SCALED),
+        (Stage.IMPLEMENTED, Stage.STOPPED),
+        (Stage.SCALED, Stage.STOPPED),
     }
 )
 
 ADOPTED = (Stage.IMPLEMENTED, Stage.SCALED)
+
+
+def offers(stage: np.ndarray) -> np.ndarray:
+    """Piloting, implemented or scaled: the organisation offers the innovation to (some of) its clients."""
+    return (stage >= Stage.PILOTING) & (stage <= Stage.SCALED)
 
 
 def is_adopted(stage: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from .agents import CareOrganisation, Citizen, Company, Investor, Payer, PublicFund
 from .agents.citizen import SES_GROUPS
 from .agents.company import MARKET_READINESS
+from .arrays import mean_by_sector_and_region
 from .policies.contracts import payer_horizon
 from .policies.payment import volume_factor
 from .scenario import PAYER_TYPES, SECTORS, Scenario, SectorParams
@@ -72,6 +73,7 @@ def build_organisations(model: DiffusionModel) -> None:
         payment_regime="fee_for_service",  # set below from the bundled sectors and regions
     )
     model.org_sector = np.array(sector)
+    model.sector_names = [SECTORS[s] for s in sector]
     model.sector_at_home = np.array([sc.sectors[s].at_home if s in sc.sectors else False for s in SECTORS])
     model.org_region = np.array(region)
     model.org_weight = np.array(weight)
@@ -86,6 +88,8 @@ def build_organisations(model: DiffusionModel) -> None:
     model.org_coordination = np.array([e.coordination for e in effects])
     model.org_budget_share = np.array([e.budget_share for e in effects])
     model.org_volume_factor = volume_factor(sc, model.org_sector, model.org_region)
+    model.sector_region_volume_factor = mean_by_sector_and_region(model, model.org_volume_factor, default=1.0)
+    model.sector_horizon = np.array([sc.sectors[s].horizon_months if s in sc.sectors else 1 for s in SECTORS])
     for agent in model.organisations:
         agent.payment_regime = "bundled" if model.org_volume_factor[agent.index] < 1 else "fee_for_service"
 
@@ -209,7 +213,12 @@ def build_financiers(model: DiffusionModel) -> None:
         [model.ledger.add_party("regional_fund", f"innovation budget:{r.name}", r.name) for r in sc.regions]
     )
     model.regional_budget = np.zeros(len(sc.regions))
+    model.payer_pilot_budget_per_year = np.array(
+        [getattr(sc.financiers, p.kind).innovation_budget_per_year for p in payers]
+    )
+    model.payer_pilot_budget = np.zeros(len(payers))  # opened in month 1 (policies/pilot_money.py)
     fund = sc.financiers.public_fund
+    model.public_pilot_budget = np.zeros(1)
     model.public_fund = PublicFund(model, fund.grant_budget_per_year, fund.project_cost)
     inv = sc.financiers.investors
     model.investors = [Investor(model, i, inv.appetite, inv.ticket, inv.runway_months) for i in range(inv.count)]

@@ -14,7 +14,7 @@ import numpy as np
 from mesa import Agent
 
 from ..scenario import SECTORS
-from ..stages import Stage
+from ..stages import Stage, offers
 
 if TYPE_CHECKING:
     from ..model import DiffusionModel
@@ -57,12 +57,12 @@ class Citizen(Agent):
 def offered(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
     """(citizen, innovation) pairs that are eligible, not yet users, and offered by the citizen's own provider.
 
-    An implemented innovation reaches a share ``behaviour.implemented_reach`` of the eligible clients; a scaled one
-    reaches all of them. Only eligible non-users are looked at (a small share of all pairs).
+    A piloted or implemented innovation reaches a share ``behaviour.implemented_reach`` of the eligible clients; a
+    scaled one reaches all of them. Only eligible non-users are looked at (a small share of all pairs).
     """
     c, k = np.nonzero(model.eligible & ~model.users)
     stage = model.stage[model.target_provider[c, k], k]
-    reached = (stage == Stage.SCALED) | ((stage == Stage.IMPLEMENTED) & model.in_first_reach[c, k])
+    reached = (stage == Stage.SCALED) | (offers(stage) & model.in_first_reach[c, k])
     return c[reached], k[reached]
 
 
@@ -74,7 +74,11 @@ def acceptance_chance(model: DiffusionModel) -> np.ndarray:
 
 
 def accept_offers(model: DiffusionModel) -> None:
-    """Each month an offered citizen starts using with its (fixed) acceptance chance."""
+    """Users whose provider no longer offers the innovation (pilot abandoned, implementation stopped) stop using it;
+    each month an offered citizen starts using with its (fixed) acceptance chance."""
+    c, k = np.nonzero(model.users)
+    gone = ~offers(model.stage[model.target_provider[c, k], k])
+    model.users[c[gone], k[gone]] = False
     c, k = offered(model)
     accept = model.rng.random(len(c)) < model.acceptance[c, k]
     model.users[c[accept], k[accept]] = True

@@ -1,11 +1,12 @@
 """Financiers: payers of care (insurers, care offices, municipalities), the public fund and private investors.
 
-Payers contract an innovation structurally only when it pays off for themselves within their own horizon and the
-evidence meets their demand: insurers look 12 months ahead, municipalities 48 (004_0f7fc21ead51925a.txt:1169-1171),
-and purchasers judge mainly on cost (004_0f7fc21ead51925a.txt:1182-1184). The public fund pays development grants
-and pilot money only with private co-financing (004_0f7fc21ead51925a.txt:1942-1944): for a development project the
-public payment and the company's cash share follow policies/cofinancing.py (private share, in kind, start-up and
-social shares, surcharge); for a pilot the fund pays 1 - private_share and the provider the rest, in its pilot fee.
+Payers contract an innovation structurally, once a year, the likelier the more it pays off for themselves within
+their own horizon, and only when the evidence meets their demand: insurers look 12 months ahead, municipalities 48
+(004_0f7fc21ead51925a.txt:1169-1171), and purchasers judge mainly on cost (004_0f7fc21ead51925a.txt:1182-1184).
+The public fund pays development grants and pilot money only with private co-financing
+(004_0f7fc21ead51925a.txt:1942-1944): for a development project the public payment and the company's cash share
+follow policies/cofinancing.py (private share, in kind, start-up and social shares, surcharge); for a pilot a pot
+pays 1 - private_share and the provider the rest (policies/pilot_money.py).
 Investors put private money into companies, more readily into technology than into social innovation
 (004_0f7fc21ead51925a.txt:1231-1238).
 """
@@ -17,9 +18,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from mesa import Agent
+from scipy.special import expit
 
-from ..pockets import payer_net_value
+from ..pockets import payer_savings_and_cost
 from ..policies.cofinancing import cash_needed, private_share, public_payment
+from ..policies.pilot_money import reopen_yearly_pots
 from ..scenario import PAYER_TYPES
 
 if TYPE_CHECKING:
@@ -43,16 +46,35 @@ class Payer(Agent):
         self.party = model.ledger.add_party(kind, f"{kind}:{region}", region)
 
     def step(self) -> None:
-        """Re-decide structural funding: it pays the running cost of the innovations it contracts."""
+        """Contract once a year (004_0f7fc21ead51925a.txt:1169-1171): each innovation in its domain that is on the
+        market is funded for the coming year with a logit chance in its own net value over its horizon, relative to
+        what funding costs it (:meth:`contract_chance`)."""
         m = self.model
-        m.contracted[self.index] = self.worth_funding & m.on_market() & (m.evidence >= self.evidence_demand)
+        if m.month % 12 != 1:
+            return
+        chance = self.contract_chance()
+        m.contracted[self.index] = (m.rng.random(len(chance)) < chance) & m.on_market()
+
+    def contract_chance(self) -> np.ndarray:
+        """Per innovation: chance to contract it this year, expit(v / (payer_decision_noise · cost)), 0 outside its
+        domain. Purchasers seek proof of cost control (004_0f7fc21ead51925a.txt:1182-1184): the savings they count are
+        discounted by min(1, evidence / evidence_demand), so they count in full once the evidence meets their demand
+        (assumption: the form of the discount)."""
+        m = self.model
+        saving, cost = self.savings_and_cost
+        proof = np.minimum(m.evidence / max(self.evidence_demand, 1e-9), 1.0)
+        noise = m.settings.behaviour.payer_decision_noise
+        return self.in_domain * expit((proof * saving - cost) / (noise * np.maximum(cost, 1.0)))
 
     @cached_property
-    def worth_funding(self) -> np.ndarray:
-        """Per innovation: in its domain and worth it for its own pocket within its horizon (fixed for a run)."""
-        kind = PAYER_TYPES.index(self.kind)
-        value = payer_net_value(self.model, kind, self.horizon_months, self.region_index)
-        return (self.model.target_payer == kind) & (value >= 0)
+    def savings_and_cost(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per innovation and user, over its horizon: the savings it counts and what funding costs it (fixed)."""
+        return payer_savings_and_cost(self.model, PAYER_TYPES.index(self.kind), self.horizon_months, self.region_index)
+
+    @cached_property
+    def in_domain(self) -> np.ndarray:
+        """Per innovation: whether its target sector is paid by this payer's type."""
+        return self.model.target_payer == PAYER_TYPES.index(self.kind)
 
 
 class PublicFund(Agent):
@@ -74,6 +96,7 @@ class PublicFund(Agent):
         """A new budget year every 12 months; unspent money does not carry over (assumption)."""
         if self.model.month % 12 == 1:
             self.budget_left = self.budget_per_year
+        reopen_yearly_pots(self.model)
 
     def fund_project(self, company: Company) -> bool:
         """Grant a development project if the company can pay its private cash share and the budget allows.
@@ -91,19 +114,6 @@ class PublicFund(Agent):
         self.model.ledger.record(month, "development", company.party, 0, self.project_cost - in_kind)
         self.budget_left -= grant
         return True
-
-    def fund_pilots(self, providers: np.ndarray, costs: np.ndarray) -> np.ndarray:
-        """Project money for pilots in the given order, each if it still fits the budget. Returns which were granted."""
-        grants = self.grant_share * costs
-        granted = np.zeros(len(grants), dtype=bool)
-        left = self.budget_left
-        for i, grant in enumerate(grants):
-            if grant <= left:
-                granted[i], left = True, left - grant
-        if granted.any():
-            self.model.ledger.record(self.model.month, "pilot_grant", self.party, providers[granted], grants[granted])
-            self.budget_left -= float(grants[granted].sum())
-        return granted
 
 
 class Investor(Agent):

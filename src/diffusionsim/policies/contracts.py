@@ -4,7 +4,9 @@ Insurers contract yearly and municipalities think in four-year terms; multi-year
 that need a multi-year plan (004_0f7fc21ead51925a.txt:1169-1174). When insurer, care office and municipality purchase
 jointly, an innovation that costs in one domain and pays off in another can get off the ground
 (004_0f7fc21ead51925a.txt:1871-1878): the payer that saves passes a share of its realised savings to the payer that
-funds the innovation, and the funding payer counts that share when it decides.
+funds the innovation, and the funding payer counts that share when it decides. Where care moves between providers
+(hospital care at home), the payer also shares its savings with the provider that lost the care, whose consent the
+innovation needs.
 """
 
 from __future__ import annotations
@@ -27,6 +29,28 @@ def counted_share_of_others_savings(sc: Scenario) -> float:
     """The share of savings in another payer's domain that a funding payer counts as its own."""
     c = sc.policy.contracts
     return c.shared_savings_share if c.shared_savings else 0.0
+
+
+def loser_share_passed(sc: Scenario) -> float:
+    """Under shared savings, the share of a payer's savings on care that moved between providers (referral
+    innovations such as hospital care at home) that it passes to the provider that lost the care (assumption)."""
+    c = sc.policy.contracts
+    return c.shared_savings_share if c.shared_savings else 0.0
+
+
+def share_with_losers(model: DiffusionModel, substituted: np.ndarray) -> None:
+    """Pass `loser_share_passed` of each payer's savings on moved care to the providers that lost it.
+
+    `substituted` is [org, innovation]: this month's substituted spending per organisation of the substituted sector.
+    """
+    share = loser_share_passed(model.settings)
+    referral = np.flatnonzero(model.catalogue.referral)
+    if share <= 0 or len(referral) == 0:
+        return
+    saved = substituted[:, referral].sum(axis=1) * model.org_volume_factor  # what each loser's payer no longer pays
+    model.ledger.record(
+        model.month, "savings_transfer", model.payer_party[model.org_payer], model.org_party, share * saved
+    )
 
 
 def transfer_savings(model: DiffusionModel, substituted: np.ndarray) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..innovation import savings_months
 from ..scenario import SECTORS
 
 if TYPE_CHECKING:
@@ -36,16 +37,16 @@ def volume_factor(sc: Scenario, org_sector: np.ndarray, org_region: np.ndarray) 
     return factor
 
 
-def revenue_change(model: DiffusionModel, org: np.ndarray, k: np.ndarray, months: np.ndarray, late: np.ndarray):
-    """Revenue an organisation gains per expected user over `months`, of which `late` months after the delay.
+def revenue_change(model: DiffusionModel, org: np.ndarray, k: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Revenue an organisation gains per expected user over `months` (EUR).
 
-    The target sector bills the added care from the start; the substituted sector loses the substituted spending once
-    the savings start; both scaled by the organisation's volume factor.
+    The target sector bills the added care from the start; the substituted sector loses the substituted spending as
+    each user's savings build up (pockets.savings_months); both scaled by the organisation's volume factor.
     """
     cat = model.catalogue
     sector = model.org_sector[org]
     added = cat.added_spending[k] * (sector == cat.target[k]) * months
-    lost = cat.substituted_spending[k] * (sector == cat.substitutes[k]) * late
+    lost = cat.substituted_spending[k] * (sector == cat.substitutes[k]) * savings_months(months, cat.savings_delay[k])
     return model.org_volume_factor[org] * (added - lost)
 
 

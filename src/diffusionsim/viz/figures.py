@@ -31,6 +31,7 @@ STAGE_COLOURS = {
     Stage.IMPLEMENTED: "#74c476",
     Stage.SCALED: "#00441b",
     Stage.ABANDONED: "#de2d26",
+    Stage.STOPPED: "#756bb1",
 }
 OFF_TARGET = "other sector (not a target)"
 OFF_TARGET_COLOUR = "#eeeeee"  # organisations outside the selected innovation's target sector
