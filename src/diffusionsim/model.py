@@ -128,6 +128,7 @@ class DiffusionModel(Model):
         self.eligible_by_ses = np.bincount(self.cit_ses, weights=self.eligible.sum(axis=1), minlength=3)
         self.users = np.zeros((n_cit, n_inn), dtype=bool)
         self.user_since = np.zeros((n_cit, n_inn), dtype=np.int32)
+        self.contracted_months = np.zeros(n_inn)  # Σ over months of the share of target organisations funded
         open_accounts(self)
 
     @property
@@ -163,6 +164,11 @@ class DiffusionModel(Model):
         self.stage[org, k] = to
         self.stage_month[org, k] = self.month
 
+    def contracted_share(self) -> np.ndarray:
+        """Per innovation: the share of the organisations that could use it whose payer funds it structurally now."""
+        w = self.org_weight[:, None] * self.relevant
+        return (w * self.contracted[self.org_payer]).sum(axis=0) / self.relevant_weight
+
     def gain_experience(self) -> None:
         """Evidence comes from use: each month, organisations that pilot or run an innovation add their
         organisation-months to its national experience and to their region's (what others in the region can build on,
@@ -194,6 +200,7 @@ class DiffusionModel(Model):
         step_adoption(self)
         accept_offers(self)
         book_month(self)
+        self.contracted_months += self.contracted_share()
         if self.settings.behaviour.frictions:
             self.gain_experience()
             self.update_evidence()

@@ -51,6 +51,8 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
         "pilots_embedded": embedded,
         "pilots_abandoned": abandoned,
         "embedded_share": embedded / (embedded + abandoned) if embedded + abandoned else float("nan"),
+        "pilots_without_money": metrics.counter(model, "pilots_without_money"),
+        "implementations_stopped": metrics.counter(model, "implementations_stopped"),
         "companies_reached_market": (
             float(np.mean([c.reached_market_month is not None for c in developing])) if developing else float("nan")
         ),
@@ -66,6 +68,7 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
     for k, iid in enumerate(ids):
         out[f"adoption_10y:{iid}"] = float(at_10y[k])
         out[f"years_to_half:{iid}"] = years_to_half(curves[:, k], months)
+        out[f"contracted_share:{iid}"] = float(model.contracted_months[k] / max(months, 1))
     kind_of = np.array([KINDS[i] for i in model.catalogue.kind])
     for kind in KINDS:
         members = at_10y[kind_of == kind]

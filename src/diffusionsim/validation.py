@@ -1,0 +1,328 @@
+"""The lever table and the stylized facts: claims of the sources, measured on the model with paired replications.
+
+Every check runs bundled scenarios at the demo's scale (the baseline's behaviour, catalogue and policies; fewer,
+larger agents) with changes given as ``--set`` overrides, all on common seeds (common random numbers). A check's
+effect is a paired difference per replication, signed so that the sources predict it to be positive; it holds when the
+95% t-interval of its mean excludes zero. A lever with three or more levels must also be monotone: every step's mean
+effect in the predicted direction, where the sources imply monotonicity. ``tests/test_levers.py`` asserts these;
+``docs/VALIDATION.md`` is this module's output:
+
+    uv run python -m diffusionsim.validation --replications 30 > docs/VALIDATION.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .experiments.compare import compare
+from .scenario import Scenario, apply_override, deep_merge, parse_override, read_toml, validate
+
+REPLICATIONS = 30
+DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+Effect = Callable[["Runs"], np.ndarray]
+
+
+def at_demo_scale(name: str, overrides: tuple[str, ...] = ()) -> Scenario:
+    """A bundled scenario (``name`` or ``name@label``) with the demo's scale and the given ``--set`` overrides."""
+    demo = read_toml(DEFAULT_SCENARIOS / "demo.toml")
+    scale = {
+        "scale": demo["scale"],
+        "network": demo["network"],
+        "sectors": {s: {"organisations_per_agent": v["organisations_per_agent"]} for s, v in demo["sectors"].items()},
+        "meta": {"name": name},
+    }
+    data = deep_merge(read_toml(DEFAULT_SCENARIOS / f"{name.partition('@')[0]}.toml"), scale)
+    for text in overrides:
+        apply_override(data, *parse_override(text))
+    return validate(data, source=name)
+
+
+class Runs:
+    """Outcome rows of all scenarios, indexed by (scenario, replication), with the measures the checks use."""
+
+    def __init__(self, outcomes: pd.DataFrame) -> None:
+        self.table = outcomes.set_index(["scenario", "replication"]).sort_index()
+        base = at_demo_scale("baseline")
+        market = [i for i in base.innovations if i.readiness == 9]
+        self.substituting = [f"adoption_10y:{i.id}" for i in market if i.substitutes_sector is not None]
+        self.complementary = [f"adoption_10y:{i.id}" for i in market if i.substitutes_sector is None]
+
+    def get(self, scenario: str, column: str | list[str]) -> np.ndarray:
+        """Per replication: one outcome, or the mean of several."""
+        values = self.table.loc[scenario, column].to_numpy()
+        return values.mean(axis=1) if values.ndim == 2 else values
+
+    def diff(self, a: str, b: str, column: str | list[str]) -> np.ndarray:
+        """Per replication: scenario a minus scenario b."""
+        return self.get(a, column) - self.get(b, column)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One claim: its source, its measure, and the scenarios its effect is computed from."""
+
+    name: str
+    claim: str
+    source: str
+    measure: str
+    effect: Effect
+    scenarios: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    steps: tuple[Effect, ...] = ()  # each step between adjacent levels
+    monotone: bool = True  # whether the sources imply that every step moves in the predicted direction
+
+
+def interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% t-interval."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2 or values.std(ddof=1) == 0:
+        return float(values.mean()), float(values.mean()), float(values.mean())
+    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
+def lever(
+    name: str,
+    claim: str,
+    source: str,
+    measure: str,
+    column: str | list[str] | Callable,
+    levels: list[tuple[str, ...]],
+    monotone: bool = True,
+) -> Check:
+    """A lever at several levels (low to high in the predicted direction): effect = highest minus lowest level,
+    steps = each level minus the one before. `column` is an outcome column (or list averaged, or a function of Runs
+    and a scenario name)."""
+    names = [f"baseline@{name}:{i}" for i in range(len(levels))]
+
+    def value(runs: Runs, scenario: str) -> np.ndarray:
+        return column(runs, scenario) if callable(column) else runs.get(scenario, column)
+
+    def step(i: int, j: int) -> Effect:
+        return lambda runs: value(runs, names[j]) - value(runs, names[i])
+
+    return Check(
+        name,
+        claim,
+        source,
+        measure,
+        step(0, len(names) - 1),
+        dict(zip(names, levels, strict=True)),
+        tuple(step(i, i + 1) for i in range(len(names) - 1)),
+        monotone,
+    )
+
+
+def substituting(runs: Runs, scenario: str) -> np.ndarray:
+    return runs.get(scenario, runs.substituting)
+
+
+REGIONS = 7
+COMPENSATION = ("policy.compensation.fraction=0.5", "policy.compensation.months=36", "policy.compensation.budget=5e8")
+POTS = ("financiers.public_fund.pilot_budget_per_year", "financiers.insurer.innovation_budget_per_year")
+
+
+def all_regions(level: str) -> tuple[str, ...]:
+    return tuple(f"regions.{r}.cooperation={level}" for r in range(REGIONS))
+
+
+def pots(factor: float) -> tuple[str, ...]:
+    base = at_demo_scale("baseline")
+    fund = base.financiers.public_fund.pilot_budget_per_year
+    insurer = base.financiers.insurer.innovation_budget_per_year
+    share = base.cooperation["high"].budget_share
+    return (
+        f"{POTS[0]}={fund * factor}",
+        f"{POTS[1]}={insurer * factor}",
+        f"cooperation.high.budget_share={share * factor}",
+    )
+
+
+def levers() -> list[Check]:
+    """The lever table of issue 10: each instrument moves its target outcome in the direction the sources predict."""
+    return [
+        lever(
+            "payment",
+            "Bundled payment speeds substituting innovations, the more so the larger the providers' savings share",
+            "004_0f7fc21ead51925a.txt:1018-1025, 1880-1903",
+            "adoption after 10 years, mean of the substituting innovations on the market",
+            substituting,
+            [
+                (),
+                ("policy.payment.regime=bundled", "policy.payment.provider_savings_share=0.25"),
+                ("policy.payment.regime=bundled", "policy.payment.provider_savings_share=0.5"),
+                ("policy.payment.regime=bundled", "policy.payment.provider_savings_share=0.75"),
+            ],
+        ),
+        lever(
+            "cofinancing",
+            "A lower private co-financing share lets more companies reach the market",
+            "004_0f7fc21ead51925a.txt:1231-1238, 1919-1944",
+            "share of developing companies that reach the market (private share 0.6, 0.4, 0.2)",
+            "companies_reached_market",
+            [(f"policy.cofinancing.private_share={s}",) for s in (0.6, 0.4, 0.2)],
+        ),
+        lever(
+            "compensation_fraction",
+            "Compensating lost revenue speeds substitution, more compensation more",
+            "004_0f7fc21ead51925a.txt:2005-2012, 2064-2081",
+            "substituting adoption after 10 years (fraction 0.2, 0.5, 0.8; 36 months; EUR 500 million)",
+            substituting,
+            [(*COMPENSATION, f"policy.compensation.fraction={f}") for f in (0.2, 0.5, 0.8)],
+        ),
+        lever(
+            "compensation_window",
+            "A longer compensation window speeds substitution",
+            "004_0f7fc21ead51925a.txt:2064-2081",
+            "substituting adoption after 10 years (12, 36, 60 months; fraction 0.5; EUR 500 million)",
+            substituting,
+            [(*COMPENSATION, f"policy.compensation.months={m}") for m in (12, 36, 60)],
+        ),
+        lever(
+            "compensation_budget",
+            "Compensation helps until the fund runs out: a larger fund helps more",
+            "004_0f7fc21ead51925a.txt:2225-2227",
+            "substituting adoption after 10 years (fund EUR 5, 50, 500 million; fraction 0.5; 36 months)",
+            substituting,
+            [(*COMPENSATION, f"policy.compensation.budget={b}") for b in (5e6, 5e7, 5e8)],
+        ),
+        lever(
+            "insurer_horizon",
+            "Longer insurer horizons let late-payoff innovations be contracted",
+            "004_0f7fc21ead51925a.txt:1169-1174",
+            "share of GP organisations whose insurer funds the lifestyle programme (savings after 24 months), "
+            "mean over the run (horizon 6, 12, 36, 48 months)",
+            "contracted_share:lifestyle_programme",
+            [(f"financiers.insurer.horizon_months={h}",) for h in (6, 12, 36, 48)],
+        ),
+        lever(
+            "shared_savings",
+            "Shared savings help innovations whose savings land in another payer's pocket (the sources imply help, "
+            "not that every larger share helps more: steps reported, not required)",
+            "004_0f7fc21ead51925a.txt:1234-1238, 1871-1878",
+            "adoption after 10 years of the neighbourhood network (municipality pays, care office saves); "
+            "no sharing, then shares 0.25, 0.5, 0.75",
+            "adoption_10y:neighbourhood_network",
+            [()]
+            + [
+                ("policy.contracts.shared_savings=true", f"policy.contracts.shared_savings_share={s}")
+                for s in (0.25, 0.5, 0.75)
+            ],
+            monotone=False,
+        ),
+        lever(
+            "regional_intensity",
+            "Higher regional cooperation intensity speeds implementation",
+            "002_ac36531e09462072.txt:65-66, 250-347",
+            "adoption after 10 years, mean over innovations (all regions low, middle, high)",
+            "implemented_10y",
+            [all_regions(level) for level in ("low", "middle", "high")],
+        ),
+        lever(
+            "project_money",
+            "Project money binds: larger pots start more pilots",
+            "004_0f7fc21ead51925a.txt:998-1001",
+            "pilots started in 10 years, real organisations (all pots x0.25, x1, x4)",
+            "pilots_started",
+            [pots(f) for f in (0.25, 1.0, 4.0)],
+        ),
+        lever(
+            "pilot_term",
+            "Pilots stop when the project money ends: a longer funded term lets more pilots become regular care",
+            "004_0f7fc21ead51925a.txt:998-1001",
+            "share of completed pilots that are embedded (term 6, 12, 24 months)",
+            "embedded_share",
+            [(f"behaviour.pilot_months={m}",) for m in (6, 12, 24)],
+        ),
+    ]
+
+
+def bundled_against_compensation() -> list[Check]:
+    """Two instruments that differ in the world differ in the results."""
+    scenarios = {"bundled_payment": (), "loss_compensation": ()}
+    return [
+        Check(
+            "bundled_vs_compensation:public_money",
+            "Compensation is paid from public money, bundled payment is not",
+            "004_0f7fc21ead51925a.txt:1880-1903, 2064-2081",
+            "public money spent in 10 years, loss compensation minus bundled payment (EUR)",
+            lambda runs: runs.diff("loss_compensation", "bundled_payment", "public_money_spent"),
+            scenarios,
+        ),
+        Check(
+            "bundled_vs_compensation:stopped",
+            "When compensation ends the loss returns and providers stop; a bundle is permanent",
+            "004_0f7fc21ead51925a.txt:2064-2081 (a transition fund is temporary)",
+            "implementations stopped in 10 years, loss compensation minus bundled payment (real organisations)",
+            lambda runs: runs.diff("loss_compensation", "bundled_payment", "implementations_stopped"),
+            scenarios,
+        ),
+    ]
+
+
+def run_checks(checks: list[Check], replications: int = REPLICATIONS, workers: int | None = None) -> Runs:
+    """Run every scenario the checks need, once, on common seeds."""
+    wanted: dict[str, tuple[str, ...]] = {}
+    for check in checks:
+        wanted |= check.scenarios
+    scenarios = [at_demo_scale(name, overrides) for name, overrides in wanted.items()]
+    return Runs(compare(scenarios, replications, workers=workers).outcomes)
+
+
+def table(checks: list[Check], runs: Runs) -> pd.DataFrame:
+    """One row per check: claim, source, measure, effect [95% CI], steps, whether it holds."""
+    rows = []
+    for check in checks:
+        mean, low, high = interval(check.effect(runs))
+        steps = [interval(step(runs))[0] for step in check.steps]
+        rows.append(
+            {
+                "check": check.name,
+                "claim": check.claim,
+                "source": check.source,
+                "measure": check.measure,
+                "effect": mean,
+                "low": low,
+                "high": high,
+                "steps": steps,
+                "holds": bool(low > 0 and (not check.monotone or all(s > 0 for s in steps))),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def markdown(rows: pd.DataFrame, replications: int) -> str:
+    """The rows as a Markdown table."""
+    lines = [
+        "| check | claim | source | measure | effect [95% CI] | steps (means) | holds |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows.itertuples():
+        steps = ", ".join(f"{s:+.3g}" for s in r.steps) or "-"
+        lines.append(
+            f"| {r.check} | {r.claim} | `{r.source}` | {r.measure} | {r.effect:+.3g} [{r.low:+.3g}, {r.high:+.3g}] "
+            f"| {steps} | {'yes' if r.holds else '**no**'} |"
+        )
+    return "\n".join(lines) + f"\n\n{replications} replications per scenario, paired on common seeds.\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure the lever table and print it as Markdown.")
+    parser.add_argument("--replications", type=int, default=REPLICATIONS)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    checks = levers() + bundled_against_compensation()
+    rows = table(checks, run_checks(checks, args.replications, args.workers))
+    sys.stdout.write(markdown(rows, args.replications))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
