@@ -174,7 +174,9 @@ class Citizens(Strict):
 
 
 class Payer(Strict):
-    horizon_months: int = _field(12, "months", "004_0f7fc21ead51925a.txt:1169-1171", ge=1, le=240)
+    horizon_months: int = _field(
+        12, "months", "004_0f7fc21ead51925a.txt:1169-1171: Zvw 12, municipal 48; care office assumed", ge=1, le=240
+    )
     evidence_demand: Share = _field(0.6, "evidence level needed to contract", "assumption")
 
 
