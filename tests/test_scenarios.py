@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from pydantic import BaseModel
 
 from diffusionsim.scenario import KINDS, SECTORS, Scenario, _model_in, load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 BUNDLED = sorted(p.name for p in SCENARIOS.glob("*.toml"))
 
@@ -40,26 +39,57 @@ def test_baseline_is_what_the_issue_asks_for():
     assert any(i.substitutes_sector == "hospital" and sc.sectors[i.target_sector].at_home for i in inns)
 
 
-def _numeric_fields(model, prefix=""):
-    """(path, field info) for every number or bool in the schema, recursing into sections and item types."""
+SEED_LINE = r"\d{3}_[0-9a-f]{16}\.txt:\d+"
+
+#: The only fields without a unit and a source: labels and identifiers, which name or describe an item rather than set
+#: a quantity the model assumes. Every other field, whatever its type or default, must carry both.
+LABELS = {
+    "meta.name": "the scenario's name",
+    "meta.description": "free text about the scenario",
+    "regions.name": "identifies a region (and is what policy.payment.bundled_regions refers to)",
+    "companies.id": "identifies a company",
+    "innovations.id": "identifies an innovation",
+    "innovations.name": "free text about the innovation",
+    "innovations.owner": "refers to a company id",
+    "innovations.kind": "required per item: what the innovation is (its effects have sourced parameters of their own)",
+    "innovations.target_sector": "required per item: where the innovation is used",
+}
+
+
+def _fields(model, prefix=""):
+    """(path, field info) for every field of the schema, recursing into sections and into list and dict item types."""
     for name, info in model.model_fields.items():
         inner = _model_in(info.annotation)
-        if inner is not None and inner is not model:
-            yield from _numeric_fields(inner, f"{prefix}{name}.")
-        elif isinstance(info.default, int | float | dict) and not isinstance(info.default, BaseModel):
+        if inner is not None:
+            yield from _fields(inner, f"{prefix}{name}.")
+        else:
             yield f"{prefix}{name}", info
 
 
 def test_every_parameter_has_a_unit_and_a_source():
-    """No behavioural number without its unit and its source (a line in the seeds) or the word 'assumption'."""
+    """Every field has a unit and a source, the source being a line in the seeds or the word 'assumption'."""
+    paths = [path for path, _ in _fields(Scenario)]
+    assert set(LABELS) <= set(paths), f"exempted labels the schema no longer has: {set(LABELS) - set(paths)}"
     untraced = []
-    for path, info in _numeric_fields(Scenario):
+    for path, info in _fields(Scenario):
+        if path in LABELS:
+            continue
         extra = info.json_schema_extra or {}
-        if not extra.get("unit") or not re.search(
-            r"assumption|\.txt:\d|DESIGN|Bass limit|any fixed seed", extra.get("source", "")
-        ):
-            untraced.append(path)
-    assert not untraced, f"parameters without unit and source: {untraced}"
+        unit, source = extra.get("unit"), extra.get("source", "")
+        if not unit or not re.match(rf"(assumption\b|{SEED_LINE})", source):
+            untraced.append(f"{path} (unit {unit!r}, source {source!r})")
+    assert not untraced, "fields without a unit and a source (a seed line or 'assumption'):\n" + "\n".join(untraced)
+
+
+def test_cited_seed_files_are_the_documented_ones():
+    """A typo in a file name would pass the pattern above: every cited file is one listed in docs/SOURCES.md."""
+    documented = set(re.findall(r"\d{3}_[0-9a-f]{16}\.txt", (ROOT / "docs" / "SOURCES.md").read_text()))
+    cited = set()
+    for _, info in _fields(Scenario):
+        cited |= set(re.findall(r"\d{3}_[0-9a-f]{16}\.txt", (info.json_schema_extra or {}).get("source", "")))
+    for path in SCENARIOS.glob("*.toml"):
+        cited |= set(re.findall(r"\d{3}_[0-9a-f]{16}\.txt", path.read_text()))
+    assert cited and cited <= documented, f"cited but not in docs/SOURCES.md: {cited - documented}"
 
 
 def test_baseline_file_cites_its_sources():

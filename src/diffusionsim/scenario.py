@@ -60,7 +60,7 @@ class Meta(Strict):
 
 
 class Simulation(Strict):
-    months: int = _field(120, "months", "DESIGN.md: monthly steps, 10-year horizon", ge=1, le=1200)
+    months: int = _field(120, "months", "assumption: monthly steps, 10-year horizon (DESIGN.md)", ge=1, le=1200)
     seed: int = _field(12345, "-", "assumption: any fixed seed", ge=0)
 
 
@@ -93,7 +93,7 @@ class Region(Strict):
     population_share: float = Field(
         gt=0.0, json_schema_extra={"unit": "relative share (normalised)", "source": "assumption"}
     )
-    cooperation: Intensity = _field("low", "-", "002_ac36531e09462072.txt table 1")
+    cooperation: Intensity = _field("low", "-", "assumption; levels 002_ac36531e09462072.txt:250-347")
 
 
 class CooperationEffects(Strict):
@@ -102,11 +102,11 @@ class CooperationEffects(Strict):
     knowledge_sharing: NonNegative = _field(
         1.0, "multiplier on the word of mouth a region's organisations receive", "assumption"
     )
-    shared_evidence: bool = _field(False, "-", "002_ac36531e09462072.txt:65-66: others use the results of one test")
+    shared_evidence: bool = _field(False, "-", "assumption; 002_ac36531e09462072.txt:65-66: one test serves others")
     budget_share: Share = _field(
         0.0,
         "share of providers' care revenue paid into a regional innovation budget",
-        "002_ac36531e09462072.txt:342-345",
+        "assumption; 002_ac36531e09462072.txt:342-345: x% of revenue, x not given",
     )
     procurement_discount: Share = _field(
         0.0, "share off implementation cost", "assumption; joint procurement 002_ac36531e09462072.txt:330-331"
@@ -128,7 +128,7 @@ class Network(Strict):
     mixing: Literal["network", "complete"] = _field("network", "-", "assumption")
     within_region_degree: NonNegative = _field(6.0, "mean ties within region", "assumption")
     cross_region_degree: NonNegative = _field(
-        1.0, "mean ties across regions", "000_991d8b1a8065d35d.txt:24,36: cross-regional learning"
+        1.0, "mean ties across regions", "assumption; 000_991d8b1a8065d35d.txt:24,36: cross-regional learning"
     )
     pilot_influence: Share = _field(0.5, "weight of a piloting neighbour vs an adopter", "assumption")
 
@@ -139,7 +139,7 @@ class Diffusion(Strict):
 
 
 class Behaviour(Strict):
-    frictions: bool = _field(True, "-", "false = the Bass limit: aware organisations adopt at once")
+    frictions: bool = _field(True, "-", "assumption: false = the Bass limit, aware organisations adopt at once")
     pilot_rate: Share = _field(0.05, "per month", "assumption")
     pilot_months: int = _field(
         12,
@@ -161,7 +161,7 @@ class Behaviour(Strict):
     shortage_slack_effect: NonNegative = _field(
         3.0,
         "loss of innovation slack per unit vacancy share",
-        "004_0f7fc21ead51925a.txt:720-724,786-787: shortage removes slack",
+        "assumption; 004_0f7fc21ead51925a.txt:720-724,786-787: shortage removes slack, size not given",
     )
     capability_mean: Share = _field(0.6, "0-1", "assumption")
     capability_sd: Annotated[float, Field(ge=0.0, le=0.5)] = _field(0.15, "0-1", "assumption; 0 = homogeneous")
@@ -188,7 +188,7 @@ class Behaviour(Strict):
 
 class Citizens(Strict):
     ses_shares: dict[Literal["low", "middle", "high"], Share] = _field(
-        {"low": 0.3, "middle": 0.4, "high": 0.3}, "shares", "assumption"
+        {"low": 0.3, "middle": 0.4, "high": 0.3}, "shares", "assumption; low 0.3: 004_0f7fc21ead51925a.txt:166-168"
     )
     digital_skills_mean: dict[Literal["low", "middle", "high"], Share] = _field(
         {"low": 0.45, "middle": 0.65, "high": 0.8},
@@ -203,7 +203,9 @@ class Citizens(Strict):
 
 
 class Payer(Strict):
-    horizon_months: int = _field(12, "months", "004_0f7fc21ead51925a.txt:1169-1171", ge=1, le=240)
+    horizon_months: int = _field(
+        12, "months", "004_0f7fc21ead51925a.txt:1169-1171: Zvw 12, municipal 48; care office assumed", ge=1, le=240
+    )
     evidence_demand: Share = _field(0.6, "evidence level needed to contract", "assumption")
     innovation_budget_per_year: NonNegative = _field(
         0.0, "EUR per year per regional payer for pilots in its domain", "assumption; insurers' innovation funds"
@@ -224,7 +226,7 @@ class Investors(Strict):
     appetite: dict[Kind, Share] = _field(
         {"technological": 0.06, "process": 0.03, "social": 0.005},
         "chance per month to invest in a company short of cash",
-        "assumption; 004_0f7fc21ead51925a.txt:1231-1238,1935-1940: private money favours technology",
+        "assumption; 004_0f7fc21ead51925a.txt:1234-1238,1925-1927: firms invest only for a return",
     )
     ticket: NonNegative = _field(1.5e6, "EUR per investment", "assumption")
     runway_months: NonNegative = _field(12.0, "months of burn below which a company seeks money", "assumption")
@@ -256,35 +258,41 @@ class Cofinancing(Strict):
 
     private_share: Share = _field(0.4, "share of a public grant paid privately", "004_0f7fc21ead51925a.txt:1942-1944")
     surcharge: NonNegative = _field(
-        0.0, "public top-up per euro of private cash", "004_0f7fc21ead51925a.txt:1942-1944 (30%; its base not stated)"
+        0.0, "public top-up per euro of private cash", "assumption; 004_0f7fc21ead51925a.txt:1942-1944: 30%, no base"
     )
     in_kind_share: Share = _field(
-        0.0, "share of the private part that may be paid in kind (staff time)", "004_0f7fc21ead51925a.txt:1935-1940"
+        0.0, "share of the private part that may be paid in kind (staff time)", "assumption: seeds give no in-kind rule"
     )
     startup_share: Share | None = _field(
-        None, "private share for start-ups (none = private_share)", "004_0f7fc21ead51925a.txt:1935-1940"
+        None, "private share for start-ups (none = private_share)", "assumption: the seeds name no start-up rule"
     )
     social_share: Share | None = _field(
-        None, "private share for social innovations (none = private_share)", "004_0f7fc21ead51925a.txt:1935-1940"
+        None,
+        "private share for social innovations (none = private_share)",
+        "assumption; 004_0f7fc21ead51925a.txt:1922-1931",
     )
 
 
 class Compensation(Strict):
     """A transition fund that pays providers part of the revenue they lose to substitution."""
 
-    fraction: Share = _field(0.0, "share of revenue lost to substitution", "004_0f7fc21ead51925a.txt:2064-2081")
+    fraction: Share = _field(
+        0.0, "share of revenue lost to substitution", "assumption; 004_0f7fc21ead51925a.txt:2070-2072"
+    )
     months: int = _field(24, "months of compensation per provider from its first loss", "assumption", ge=0, le=240)
-    budget: NonNegative = _field(0.0, "EUR, for the whole run; it can run out", "004_0f7fc21ead51925a.txt:2225-2227")
+    budget: NonNegative = _field(
+        0.0, "EUR, for the whole run; it can run out", "assumption; 004_0f7fc21ead51925a.txt:2225-2227"
+    )
 
 
 class Contracts(Strict):
     """Contract horizon and shared savings across the payers' domains."""
 
     payer_horizon_months: int = _field(
-        0, "months; 0 = each payer's own horizon", "004_0f7fc21ead51925a.txt:1172-1174: multi-year contracts", ge=0
+        0, "months; 0 = each payer's own horizon", "assumption; 004_0f7fc21ead51925a.txt:1172-1174", ge=0
     )
     shared_savings: bool = _field(
-        False, "-", "004_0f7fc21ead51925a.txt:1871-1878: joint procurement by insurer, care office, municipality"
+        False, "-", "004_0f7fc21ead51925a.txt:1871-1874: today each payer saves in its own domain"
     )
     shared_savings_share: Share = _field(
         0.5, "share of savings in another payer's domain passed to the payer who funds the innovation", "assumption"
@@ -312,7 +320,7 @@ class Policy(Strict):
 
 class Company(Strict):
     id: str
-    type: CompanyType = "startup"
+    type: CompanyType = _field("startup", "-", "assumption: a company not described otherwise is a start-up")
     cash: NonNegative = _field(1e6, "EUR", "assumption")
     burn_per_month: NonNegative = _field(60_000.0, "EUR per month", "assumption")
     development_rate: Share = _field(0.02, "chance per month of one readiness level on own means", "assumption")
@@ -322,11 +330,11 @@ class Innovation(Strict):
     id: str
     name: str = ""
     kind: Kind
-    scope: Scope = "single"
+    scope: Scope = _field("single", "-", "assumption: one organisation can adopt it alone")
     target_sector: Sector
     owner: str
     readiness: int = _field(9, "technology readiness level (9 = on the market)", "assumption", ge=1, le=9)
-    substitutes_sector: Sector | None = _field(None, "-", "004_0f7fc21ead51925a.txt:1009-1013,1018-1025")
+    substitutes_sector: Sector | None = _field(None, "-", "assumption; 004_0f7fc21ead51925a.txt:1009-1013,1018-1025")
     substituted_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month", "assumption")
     added_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month to the target sector", "assumption")
     savings_delay_months: int = _field(
@@ -346,7 +354,7 @@ class Innovation(Strict):
     citizen_price_per_month: NonNegative = _field(0.0, "EUR per user-month paid by the citizen", "assumption")
     staff_hours_saved_per_user_month: NonNegative = _field(0.5, "hours per user-month", "assumption")
     needs_digital_skills: bool = _field(
-        False, "-", "004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality"
+        False, "-", "assumption; 004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality"
     )
     evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
 
