@@ -14,40 +14,26 @@ import pytest
 from scipy import stats
 
 from diffusionsim.experiments.compare import compare
-from diffusionsim.scenario import deep_merge, read_toml, validate
-from tests.conftest import SCENARIOS
+from diffusionsim.validation import at_demo_scale
 
 REPLICATIONS = 30
 
 
-def at_demo_scale(name: str, extra: dict | None = None):
-    """A bundled scenario with the demo's scale (agents, clusters, network degree) and optional changes."""
-    demo = read_toml(SCENARIOS / "demo.toml")
-    scale = {
-        "scale": demo["scale"],
-        "network": demo["network"],
-        "sectors": {s: {"organisations_per_agent": v["organisations_per_agent"]} for s, v in demo["sectors"].items()},
-        "meta": {"name": name},
-    }
-    data = deep_merge(deep_merge(read_toml(SCENARIOS / f"{name.partition('@')[0]}.toml"), scale), extra or {})
-    return validate(data, source=name)
-
-
 SCENARIO_SET = {
-    "baseline": None,
-    "bundled_payment": None,
-    "loss_compensation": None,
-    "loss_compensation@low": {"policy": {"compensation": {"fraction": 0.2}}},
-    "loss_compensation@tiny_fund": {"policy": {"compensation": {"budget": 2.0e6}}},
-    "cofinancing_relief": None,
-    "multi_year_contracts": None,
-    "shared_savings": None,
+    "baseline": (),
+    "bundled_payment": (),
+    "loss_compensation": (),
+    "loss_compensation@low": ("policy.compensation.fraction=0.2",),
+    "loss_compensation@tiny_fund": ("policy.compensation.budget=2e6",),
+    "cofinancing_relief": (),
+    "multi_year_contracts": (),
+    "shared_savings": (),
 }
 
 
 @pytest.fixture(scope="session")
 def runs():
-    scenarios = [at_demo_scale(name, extra) for name, extra in SCENARIO_SET.items()]
+    scenarios = [at_demo_scale(name, overrides) for name, overrides in SCENARIO_SET.items()]
     result = compare(scenarios, REPLICATIONS, workers=None)
     return result, result.outcomes.set_index(["scenario", "replication"]).sort_index()
 

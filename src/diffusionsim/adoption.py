@@ -72,6 +72,7 @@ def start_pilots(model: DiffusionModel) -> None:
     cost = model.catalogue.pilot_cost[k] * model.org_weight[org] * b.pilot_months / 12.0
     own_share = model.settings.policy.cofinancing.private_share * cost
     can = affordable(model, org, own_share)
+    model.counters["refused_for_reserve"] += float(model.org_weight[org[~can]].sum())
     org, k, cost = org[can], k[can], cost[can]
     granted = grant_pilots(model, org, cost)
     unfunded = ~granted & (model.rng.random(len(org)) < b.unfunded_pilot_factor)
@@ -116,7 +117,9 @@ def decide_embedding(model: DiffusionModel, org: np.ndarray, k: np.ndarray, afte
     own_cost = investment * ~payer_funds(model, org, k)
     value = expected_value(model, org, k) - own_cost
     embed = model.rng.random(len(org)) < expit(value / (b.decision_noise * np.maximum(investment, 1.0)))
-    embed[embed] = affordable(model, org[embed], own_cost[embed])
+    can = affordable(model, org[embed], own_cost[embed])
+    model.counters["refused_for_reserve"] += float(model.org_weight[org[embed][~can]].sum())
+    embed[embed] = can
     implement(model, org[embed], k[embed])
     if after_pilot:
         dropped, kd = org[~embed], k[~embed]

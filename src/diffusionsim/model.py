@@ -76,6 +76,7 @@ class DiffusionModel(Model):
             pilots_abandoned=0.0,
             pilots_without_money=0.0,
             implementations_stopped=0.0,
+            refused_for_reserve=0.0,
         )
         self._build()
         self.month_totals = {"care_spending": float(self.org_base_spending.sum()), "staff_hours_saved": 0.0}

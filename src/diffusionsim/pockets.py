@@ -76,11 +76,11 @@ def partner_consent(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np
     loser_sector = cat.substitutes[kk]
     vf = model.sector_region_volume_factor[loser_sector, model.org_region[o]]
     horizon = model.sector_horizon[loser_sector].astype(float)
-    lost_per_month = vf * cat.substituted_spending[kk]
-    lost = lost_per_month * savings_months(horizon, cat.savings_delay[kk])
-    back = expected_compensation(model, None, lost_per_month, horizon, cat.savings_delay[kk])
+    moving = cat.substituted_spending[kk] * savings_months(horizon, cat.savings_delay[kk])  # care that moves away
+    lost = vf * moving  # the revenue that goes with it under the loser's payment regime
+    back = expected_compensation(model, None, vf * cat.substituted_spending[kk], horizon, cat.savings_delay[kk])
     back = back + loser_share_passed(model.settings) * lost
-    share = np.where(lost > 0, (back - lost) / np.maximum(lost, 1e-12), 0.0)
+    share = np.where(moving > 0, (back - lost) / np.maximum(moving, 1e-12), 0.0)
     out[needs] = 2.0 * _expit(np.minimum(share, 0.0) / model.settings.behaviour.decision_noise)
     return out
 

@@ -245,23 +245,35 @@ def levers() -> list[Check]:
 
 
 def bundled_against_compensation() -> list[Check]:
-    """Two instruments that differ in the world differ in the results."""
-    scenarios = {"bundled_payment": (), "loss_compensation": ()}
+    """Two instruments that differ in the world (temporary and public against permanent and shared) differ in the
+    results. A fund of EUR 50 million runs out within the run (public money spent ≈ the budget), so the loss it
+    covered returns while a bundle stays."""
+    ends = "loss_compensation@fund_runs_out"
+    scenarios = {"bundled_payment": (), "loss_compensation": (), ends: ("policy.compensation.budget=5e7",)}
     return [
         Check(
             "bundled_vs_compensation:public_money",
             "Compensation is paid from public money, bundled payment is not",
-            "004_0f7fc21ead51925a.txt:1880-1903, 2064-2081",
-            "public money spent in 10 years, loss compensation minus bundled payment (EUR)",
+            "004_0f7fc21ead51925a.txt:1880-1903, 2070-2072",
+            "public money spent in 10 years, loss compensation minus bundled payment (EUR; scenario files as they are)",
             lambda runs: runs.diff("loss_compensation", "bundled_payment", "public_money_spent"),
             scenarios,
         ),
         Check(
             "bundled_vs_compensation:stopped",
-            "When compensation ends the loss returns and providers stop; a bundle is permanent",
-            "004_0f7fc21ead51925a.txt:2064-2081 (a transition fund is temporary)",
-            "implementations stopped in 10 years, loss compensation minus bundled payment (real organisations)",
-            lambda runs: runs.diff("loss_compensation", "bundled_payment", "implementations_stopped"),
+            "When the compensation fund ends the loss returns and providers stop; a bundle is permanent",
+            "004_0f7fc21ead51925a.txt:2070-2072 (a transition fund is temporary and finite)",
+            "implementations stopped in 10 years, compensation from a EUR 50 million fund minus bundled payment "
+            "(real organisations)",
+            lambda runs: runs.diff(ends, "bundled_payment", "implementations_stopped"),
+            scenarios,
+        ),
+        Check(
+            "bundled_vs_compensation:after_the_fund",
+            "After the fund ends, substituting innovations spread further under a (permanent) bundle",
+            "004_0f7fc21ead51925a.txt:1880-1903, 2070-2072",
+            "substituting adoption after 10 years, bundled payment minus compensation from a EUR 50 million fund",
+            lambda runs: runs.get("bundled_payment", runs.substituting) - runs.get(ends, runs.substituting),
             scenarios,
         ),
     ]
