@@ -279,6 +279,145 @@ def bundled_against_compensation() -> list[Check]:
     ]
 
 
+STYLIZED_SCENARIOS = {
+    "baseline": (),
+    "bundled_payment": (),
+    "loss_compensation": (),
+    "loss_compensation@low": ("policy.compensation.fraction=0.2",),
+    "loss_compensation@tiny_fund": ("policy.compensation.budget=2e6",),
+    "cofinancing_relief": (),
+    "multi_year_contracts": (),
+    "shared_savings": (),
+}
+PROMPT_PAYOFF = ["adoption_10y:medication_robot", "adoption_10y:digital_triage", "adoption_10y:ggz_ehealth"]
+
+
+def _gap(runs: Runs, scenario: str) -> np.ndarray:
+    """Complementary minus substituting adoption after 10 years (innovations on the market from the start)."""
+    return runs.get(scenario, runs.complementary) - runs.get(scenario, runs.substituting)
+
+
+def _fact(name: str, claim: str, source: str, measure: str, effect: Effect) -> Check:
+    return Check(name, claim, source, measure, effect, STYLIZED_SCENARIOS)
+
+
+def stylized_facts() -> list[Check]:
+    """The stylized facts of the sources (tests/test_stylized_facts.py), with the bundled scenario files."""
+    late = "adoption_10y:lifestyle_programme"
+    return [
+        _fact(
+            "fact1:gap_under_fee_for_service",
+            "Substituting innovations spread slower under fee-for-service",
+            "004_0f7fc21ead51925a.txt:1009-1013, 1018-1025",
+            "complementary minus substituting adoption after 10 years, baseline",
+            lambda r: _gap(r, "baseline"),
+        ),
+        _fact(
+            "fact1:bundling_narrows_the_gap",
+            "Bundled payment narrows that gap",
+            "004_0f7fc21ead51925a.txt:1880-1903",
+            "gap at baseline minus gap under bundled payment",
+            lambda r: _gap(r, "baseline") - _gap(r, "bundled_payment"),
+        ),
+        _fact(
+            "fact2:compensation_speeds_substitution",
+            "Loss compensation speeds substituting innovations",
+            "004_0f7fc21ead51925a.txt:2005-2012, 2070-2072",
+            "substituting adoption after 10 years, 50% minus none",
+            lambda r: r.get("loss_compensation", r.substituting) - r.get("baseline", r.substituting),
+        ),
+        _fact(
+            "fact2:more_compensation_helps_more",
+            "More compensation helps more",
+            "004_0f7fc21ead51925a.txt:2070-2072",
+            "substituting adoption after 10 years, 50% minus 20%",
+            lambda r: r.get("loss_compensation", r.substituting) - r.get("loss_compensation@low", r.substituting),
+        ),
+        _fact(
+            "fact2:until_the_fund_runs_out",
+            "... until the fund runs out",
+            "004_0f7fc21ead51925a.txt:2225-2227",
+            "substituting adoption after 10 years, EUR 500 million minus EUR 2 million fund",
+            lambda r: r.get("loss_compensation", r.substituting) - r.get("loss_compensation@tiny_fund", r.substituting),
+        ),
+        _fact(
+            "fact3:valley_of_death",
+            "Lower co-financing lets more companies reach the market",
+            "004_0f7fc21ead51925a.txt:1922-1931, 1942-1944",
+            "share of developing companies reaching the market, relief minus baseline",
+            lambda r: r.diff("cofinancing_relief", "baseline", "companies_reached_market"),
+        ),
+        _fact(
+            "fact3:favours_social_innovation",
+            "... and favours social innovation",
+            "004_0f7fc21ead51925a.txt:1234-1238, 1922-1931",
+            "share of social firms reaching the market, relief minus baseline",
+            lambda r: r.diff("cofinancing_relief", "baseline", "reached_market_kind:social"),
+        ),
+        _fact(
+            "fact4:few_embedded",
+            "At baseline many pilots start and few are embedded",
+            "004_0f7fc21ead51925a.txt:998-1001",
+            "one half minus the embedded share of completed pilots",
+            lambda r: 0.5 - r.get("baseline", "embedded_share"),
+        ),
+        _fact(
+            "fact4:many_pilots",
+            "... many pilots per embedding",
+            "004_0f7fc21ead51925a.txt:998-1001",
+            "pilots started minus 3 x pilots embedded (real organisations)",
+            lambda r: r.get("baseline", "pilots_started") - 3 * r.get("baseline", "pilots_embedded"),
+        ),
+        _fact(
+            "fact5:intensity",
+            "High-intensity regions implement faster than low-intensity ones",
+            "002_ac36531e09462072.txt:65-66, 250-347",
+            "adoption after 10 years, high- minus low-intensity regions of the same baseline runs",
+            lambda r: (
+                r.get("baseline", "adoption_10y_intensity:high") - r.get("baseline", "adoption_10y_intensity:low")
+            ),
+        ),
+        _fact(
+            "fact6:multi_year_contracts_help_late_payoff",
+            "Multi-year contracts help late-payoff innovations",
+            "004_0f7fc21ead51925a.txt:1169-1174",
+            "lifestyle programme adoption after 10 years, 48-month contracts minus baseline",
+            lambda r: r.diff("multi_year_contracts", "baseline", late),
+        ),
+        _fact(
+            "fact6:more_than_prompt_payoff",
+            "... more than prompt-payoff ones",
+            "004_0f7fc21ead51925a.txt:1169-1174",
+            "that gain minus the mean gain of three prompt-payoff innovations",
+            lambda r: (
+                r.diff("multi_year_contracts", "baseline", late)
+                - r.diff("multi_year_contracts", "baseline", PROMPT_PAYOFF)
+            ),
+        ),
+        _fact(
+            "fact7:shared_savings",
+            "Shared savings help innovations whose savings land in the wrong pocket",
+            "004_0f7fc21ead51925a.txt:1166-1167, 1871-1874",
+            "neighbourhood network adoption after 10 years, shared savings minus baseline",
+            lambda r: r.diff("shared_savings", "baseline", "adoption_10y:neighbourhood_network"),
+        ),
+        _fact(
+            "fact8:vulnerable_adopt_less",
+            "Vulnerable citizens adopt digital care less",
+            "004_0f7fc21ead51925a.txt:1185-1189",
+            "high- minus low-SES adoption of digital innovations, bundled payment",
+            lambda r: r.get("bundled_payment", "ses_gap:digital"),
+        ),
+        _fact(
+            "fact8:digital_widens_the_gap",
+            "... digital innovations widen the gap",
+            "004_0f7fc21ead51925a.txt:1185-1189",
+            "digital minus non-digital SES gap, bundled payment",
+            lambda r: r.get("bundled_payment", "ses_gap:digital") - r.get("bundled_payment", "ses_gap:non_digital"),
+        ),
+    ]
+
+
 def run_checks(checks: list[Check], replications: int = REPLICATIONS, workers: int | None = None) -> Runs:
     """Run every scenario the checks need, once, on common seeds."""
     wanted: dict[str, tuple[str, ...]] = {}
@@ -330,9 +469,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replications", type=int, default=REPLICATIONS)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
-    checks = levers() + bundled_against_compensation()
-    rows = table(checks, run_checks(checks, args.replications, args.workers))
-    sys.stdout.write(markdown(rows, args.replications))
+    groups = {
+        "Stylized facts": stylized_facts(),
+        "Levers": levers(),
+        "Bundled payment against loss compensation": bundled_against_compensation(),
+    }
+    checks = [c for group in groups.values() for c in group]
+    rows = table(checks, run_checks(checks, args.replications, args.workers)).set_index("check", drop=False)
+    for title, group in groups.items():
+        sys.stdout.write(f"## {title}\n\n" + markdown(rows.loc[[c.name for c in group]], args.replications) + "\n")
     return 0
 
 
