@@ -72,9 +72,9 @@ def test_expectations_move_from_the_prior_to_what_landed(demo_path):
     a = model.settings.behaviour.learning_rate
     np.testing.assert_allclose(model.own_weight[org, k], 1 - (1 - a) ** model.use_months[org, k])
     # A provider that has used an innovation for a long time expects what lands on it, not its prior.
-    model.own_weight[org, k], model.learned[org, k] = 1.0, realised_per_user(model)[org, k]
+    model.own_weight[org, k], model.learned[org, k] = 1.0, realised_per_user(model, org, k)
     prior = provider_prior(model, org, k)
-    np.testing.assert_allclose(expectation(model, org, k, prior), realised_per_user(model)[org, k])
+    np.testing.assert_allclose(expectation(model, org, k, prior), realised_per_user(model, org, k))
 
 
 def test_compensation_lands_while_its_window_is_open_and_the_loss_returns_after(demo_path):
@@ -87,9 +87,9 @@ def test_compensation_lands_while_its_window_is_open_and_the_loss_returns_after(
     org = np.flatnonzero(model.relevant[:, k])[:1]
     model.stage[org, k] = Stage.IMPLEMENTED
     model.month, model.first_loss_month[org] = 10, 5
-    during = realised_per_user(model)[org, k]
+    during = realised_per_user(model, org, k)
     model.month = 30
-    after = realised_per_user(model)[org, k]
+    after = realised_per_user(model, org, k)
     lost = model.catalogue.substituted_spending[k]
     assert during - after == pytest.approx(0.5 * lost)
 

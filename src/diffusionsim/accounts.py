@@ -47,6 +47,9 @@ def open_accounts(model: DiffusionModel) -> None:
     model.org_reserve0 = months * model.org_base_spending
     model.org_margin = np.array([sc.sectors[s].operating_margin for s in model.sector_names])
     model.org_floor = b.reserve_floor_months * model.org_base_spending
+    model.org_base_costs = (1.0 - model.org_margin) * model.org_base_spending
+    model.base_costs_total = float(model.org_base_costs.sum())
+    fixed_flows_per_user(model)
     model.learned = np.zeros(model.stage.shape)  # Σ α(1-α)^age · realised, EUR per user-month
     model.own_weight = np.zeros(model.stage.shape)  # 1 - (1-α)^months of own use
     model.use_months = np.zeros(model.stage.shape)  # months of own use (pilot and regular)
@@ -78,15 +81,15 @@ def note_spending(model: DiffusionModel, org: np.ndarray) -> None:
 
 def pay_operating_costs(model: DiffusionModel, hours: np.ndarray) -> None:
     """Operating costs to the outside world: (1 - margin) × base revenue, less the wages of the hours freed."""
-    base_costs = (1.0 - model.org_margin) * model.org_base_spending
+    base_costs = model.org_base_costs
     costs = np.maximum(base_costs - model.settings.behaviour.wage_per_hour * hours, 0.0)
     model.ledger.record(model.month, "operating_costs", model.org_party, 0, costs)
-    np.subtract.at(model.base_care, model.org_party, base_costs)  # the world without innovations pays them too
-    model.base_care[0] += base_costs.sum()
+    model.base_care[model.org_party] -= base_costs  # the world without innovations pays them too (parties unique)
+    model.base_care[0] += model.base_costs_total
 
 
-def realised_per_user(model: DiffusionModel) -> np.ndarray:
-    """[org, innovation] EUR that lands on each organisation this month per user of an innovation it offers.
+def realised_per_user(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """EUR that lands on organisation `org` this month per user of innovation `k` it offers (cells, 1-d).
 
     The flows of one user of the real clients the agent stands for (the sampled citizen agents are too few per
     organisation to average over): the hours freed, valued as in the prior but in full; the running cost unless its
@@ -95,25 +98,34 @@ def realised_per_user(model: DiffusionModel) -> np.ndarray:
     All under its own payment regime.
     """
     cat = model.catalogue
+    steady, lost = model.steady_per_user[org, k], model.lost_per_user[org, k]
+    running = cat.running_cost[k] * ~model.contracted[model.org_payer[org], k]
+    delay = cat.savings_delay[k]
+    built_up = np.where(delay > 0, np.minimum(model.use_months[org, k] / np.maximum(delay, 1), 1.0), 1.0)
+    kept = 1.0 - compensation_rate(model)[org]
+    return steady - running - lost * built_up * kept
+
+
+def fixed_flows_per_user(model: DiffusionModel) -> None:
+    """The parts of `realised_per_user` fixed for a run: hours freed plus added care billed, and the full loss of
+    substituted care, per (organisation, innovation), under its payment regime."""
+    cat = model.catalogue
     vf = model.org_volume_factor[:, None]
     hours = cat.hours_saved[None, :] * hour_value(model, np.arange(len(vf)))[:, None]
-    running = cat.running_cost[None, :] * ~model.contracted[model.org_payer]
     added = cat.added_spending[None, :] * (model.org_sector[:, None] == cat.target[None, :])
-    own_loss = model.org_sector[:, None] == cat.substitutes[None, :]
-    delay = np.maximum(cat.savings_delay, 1)[None, :]
-    built_up = np.where(cat.savings_delay[None, :] > 0, np.minimum(model.use_months / delay, 1.0), 1.0)
-    lost = cat.substituted_spending[None, :] * own_loss * built_up
-    kept = 1.0 - compensation_rate(model)[:, None]
-    return hours - running + vf * (added - lost * kept)
+    model.steady_per_user = hours + vf * added
+    model.lost_per_user = (
+        vf * cat.substituted_spending[None, :] * (model.org_sector[:, None] == cat.substitutes[None, :])
+    )
 
 
 def learn(model: DiffusionModel) -> None:
     """Move expectations towards this month's realised flows where the organisation offers the innovation."""
     a = model.settings.behaviour.learning_rate
-    using = offers(model.stage)
-    model.learned[using] = (1.0 - a) * model.learned[using] + a * realised_per_user(model)[using]
-    model.own_weight[using] = (1.0 - a) * model.own_weight[using] + a
-    model.use_months[using] += 1
+    org, k = np.nonzero(offers(model.stage))
+    model.learned[org, k] = (1.0 - a) * model.learned[org, k] + a * realised_per_user(model, org, k)
+    model.own_weight[org, k] = (1.0 - a) * model.own_weight[org, k] + a
+    model.use_months[org, k] += 1
 
 
 def expectation(model: DiffusionModel, org: np.ndarray, k: np.ndarray, prior: np.ndarray) -> np.ndarray:
@@ -140,11 +152,10 @@ def regional_experience(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
     cached = model.__dict__.get("_regional_experience")
     if cached is not None and cached[0] == model.month:
         return cached[1]
-    has = model.own_weight > 0
-    n = np.stack([mean_by_sector_and_region(model, has[:, j].astype(float), 0.0) for j in range(has.shape[1])], -1)
-    lw = [mean_by_sector_and_region(model, model.learned[:, j], 0.0) for j in range(has.shape[1])]
-    ww = [mean_by_sector_and_region(model, model.own_weight[:, j], 0.0) for j in range(has.shape[1])]
-    share = np.maximum(n, 1e-12)
-    result = (np.stack(lw, -1) / share, np.stack(ww, -1) / share)
+    has = mean_by_sector_and_region(model, (model.own_weight > 0).astype(float), 0.0)
+    share = np.maximum(has, 1e-12)
+    learned = mean_by_sector_and_region(model, model.learned, 0.0)
+    weight = mean_by_sector_and_region(model, model.own_weight, 0.0)
+    result = (learned / share, weight / share)
     model._regional_experience = (model.month, result)
     return result

@@ -158,7 +158,9 @@ def review_adopted(model: DiffusionModel) -> None:
     implementation is sunk): the more it costs them, the likelier they stop (assumption). This is how a loss that
     returns when compensation ends reaches adoption."""
     b = model.settings.behaviour
-    org, k = np.nonzero(is_adopted(model.stage) & (model.rng.random(model.stage.shape) < b.review_rate))
+    org, k = np.nonzero(is_adopted(model.stage))
+    reviewed = model.rng.random(len(org)) < b.review_rate
+    org, k = org[reviewed], k[reviewed]
     if len(org) == 0:
         return
     value = expected_value(model, org, k)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 
 from .scenario import SECTORS
 
@@ -25,10 +26,23 @@ def running_total_by_group(group: np.ndarray, amount: np.ndarray) -> np.ndarray:
 
 
 def mean_by_sector_and_region(model: DiffusionModel, values: np.ndarray, default: float) -> np.ndarray:
-    """[sector, region] mean of a per-organisation value (`default` where the region has no such organisation)."""
+    """[sector, region, ...] mean of a per-organisation value (`values` [org] or [org, k]); `default` where the
+    region has no organisation of that sector."""
     shape = (len(SECTORS), len(model.settings.regions))
-    cell = model.org_sector * shape[1] + model.org_region
-    total = np.bincount(cell, weights=values, minlength=shape[0] * shape[1])
-    count = np.bincount(cell, minlength=shape[0] * shape[1])
-    mean = np.divide(total, count, out=np.full(len(total), default), where=count > 0)
-    return mean.reshape(shape)
+    cells = sector_region_cells(model)
+    total = cells @ values
+    count = np.asarray(cells.sum(axis=1)).ravel().reshape((-1,) + (1,) * (np.ndim(values) - 1))
+    mean = np.divide(total, count, out=np.full(np.shape(total), default, dtype=float), where=count > 0)
+    return mean.reshape(shape + np.shape(values)[1:])
+
+
+def sector_region_cells(model: DiffusionModel) -> sp.csr_matrix:
+    """[sector·region, org] one-hot membership of each organisation in its (sector, region) cell (cached)."""
+    cached = model.__dict__.get("_sector_region_cells")
+    if cached is None:
+        n_cells = len(SECTORS) * len(model.settings.regions)
+        cell = model.org_sector * len(model.settings.regions) + model.org_region
+        n = len(cell)
+        cached = sp.csr_matrix((np.ones(n), (cell, np.arange(n))), shape=(n_cells, n))
+        model._sector_region_cells = cached
+    return cached

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from mesa import DataCollector, Model
 from mesa.agentset import AgentSet
 
@@ -118,7 +119,12 @@ class DiffusionModel(Model):
         # An organisation counts for an innovation (can hear of it, adopt it, and is in its adoption share) only if it
         # is of the target sector and has eligible clients: no phantom adopters without anyone to serve.
         self.relevant = (self.org_sector[:, None] == cat.target[None, :]) & (self.org_eligible > 0)
-        self.relevant_weight = np.maximum((self.org_weight[:, None] * self.relevant).sum(axis=0), 1e-12)
+        self.relevant_w = self.org_weight[:, None] * self.relevant  # [org, innovation] real organisations counted
+        self.relevant_weight = np.maximum(self.relevant_w.sum(axis=0), 1e-12)
+        n_regions = len(self.settings.regions)
+        self.region_members = sp.csr_matrix(
+            (np.ones(n_org), (self.org_region, np.arange(n_org))), shape=(n_regions, n_org)
+        )  # [region, org] one-hot
         self.reach_draw = self.rng.random((n_cit, n_inn))
         # Fixed for the run: each citizen's provider in each innovation's target sector (every citizen has one), whether
         # it is among the first reached before scaling, and its monthly chance to accept an offer.
@@ -126,9 +132,11 @@ class DiffusionModel(Model):
         self.in_first_reach = self.reach_draw < self.settings.behaviour.implemented_reach
         self.acceptance = acceptance_chance(self)
         self.eligible_count = self.eligible.sum(axis=0)  # per innovation
+        self.eligible_pairs = np.nonzero(self.eligible)  # (citizen, innovation), fixed for the run
         self.eligible_by_ses = np.bincount(self.cit_ses, weights=self.eligible.sum(axis=1), minlength=3)
         self.users = np.zeros((n_cit, n_inn), dtype=bool)
         self.user_since = np.zeros((n_cit, n_inn), dtype=np.int32)
+        self.ended = np.zeros((n_org, n_inn), dtype=bool)  # pilots or implementations ended this month (citizen.py)
         self.contracted_months = np.zeros(n_inn)  # Σ over months of the share of target organisations funded
         open_accounts(self)
 
@@ -164,11 +172,12 @@ class DiffusionModel(Model):
             check_transitions(self.stage[org, k], np.full(len(org), to))
         self.stage[org, k] = to
         self.stage_month[org, k] = self.month
+        if to in (Stage.ABANDONED, Stage.STOPPED):
+            self.ended[org, k] = True
 
     def contracted_share(self) -> np.ndarray:
         """Per innovation: the share of the organisations that could use it whose payer funds it structurally now."""
-        w = self.org_weight[:, None] * self.relevant
-        return (w * self.contracted[self.org_payer]).sum(axis=0) / self.relevant_weight
+        return (self.relevant_w * self.contracted[self.org_payer]).sum(axis=0) / self.relevant_weight
 
     def gain_experience(self) -> None:
         """Evidence comes from use: each month, organisations that pilot or run an innovation add their
@@ -177,8 +186,7 @@ class DiffusionModel(Model):
         (adoption.decide_embedding): only use that lasts counts as evidence."""
         running = self.org_weight[:, None] * offers(self.stage)
         self.experience += running.sum(axis=0)
-        for r in range(len(self.regional_experience)):
-            self.regional_experience[r] += running[self.org_region == r].sum(axis=0)
+        self.regional_experience += self.region_members @ running
 
     def update_evidence(self) -> None:
         """Evidence closes the gap to 1 as use accumulates: e = 1 - (1 - e0)·exp(-use / scale), where use is in years

@@ -60,7 +60,9 @@ def offered(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
     A piloted or implemented innovation reaches a share ``behaviour.implemented_reach`` of the eligible clients; a
     scaled one reaches all of them. Only eligible non-users are looked at (a small share of all pairs).
     """
-    c, k = np.nonzero(model.eligible & ~model.users)
+    c, k = model.eligible_pairs
+    new = ~model.users[c, k]
+    c, k = c[new], k[new]
     stage = model.stage[model.target_provider[c, k], k]
     reached = (stage == Stage.SCALED) | (offers(stage) & model.in_first_reach[c, k])
     return c[reached], k[reached]
@@ -76,9 +78,10 @@ def acceptance_chance(model: DiffusionModel) -> np.ndarray:
 def accept_offers(model: DiffusionModel) -> None:
     """Users whose provider no longer offers the innovation (pilot abandoned, implementation stopped) stop using it;
     each month an offered citizen starts using with its (fixed) acceptance chance."""
-    c, k = np.nonzero(model.users)
-    gone = ~offers(model.stage[model.target_provider[c, k], k])
-    model.users[c[gone], k[gone]] = False
+    for k in np.flatnonzero(model.ended.any(axis=0)):
+        c = np.flatnonzero(model.users[:, k])
+        model.users[c[model.ended[model.target_provider[c, k], k]], k] = False
+    model.ended[:] = False
     c, k = offered(model)
     accept = model.rng.random(len(c)) < model.acceptance[c, k]
     model.users[c[accept], k[accept]] = True
