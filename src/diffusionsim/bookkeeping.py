@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .accounts import learn, pay_operating_costs
+from .at_home import at_home_totals
 from .policies.compensation import pay_compensation
 from .policies.contracts import share_with_losers, transfer_savings
 from .policies.cooperation import collect_contributions
@@ -75,9 +76,5 @@ def book_month(model: DiffusionModel) -> None:
     ledger.record_hours(month, model.org_party, hours)
     pay_operating_costs(model, hours)
     learn(model)
-    at_home = model.sector_at_home[model.org_sector]
-    model.month_totals = {
-        "care_spending": float(care.sum()),
-        "care_at_home": float(care[at_home].sum()),
-        "staff_hours_saved": float(hours.sum()),
-    }
+    model.month_totals = {"care_spending": float(care.sum()), "staff_hours_saved": float(hours.sum())}
+    model.month_totals |= at_home_totals(model, care, users)

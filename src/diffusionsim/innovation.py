@@ -24,6 +24,7 @@ class Catalogue:
     substituted_spending: np.ndarray  # EUR per user-month removed from the substituted sector
     added_spending: np.ndarray  # EUR per user-month added to the target sector
     savings_delay: np.ndarray  # months
+    at_home_share: np.ndarray  # share of a user's substituted-sector care delivered at home
     eligible_base: np.ndarray  # index into SECTORS: the sector whose clients can use it
     eligible_share: np.ndarray
     referral: np.ndarray  # bool: its users are another sector's clients, so that sector must refer them
@@ -55,6 +56,7 @@ class Catalogue:
             substituted_spending=col("substituted_spending_per_user_month"),
             added_spending=col("added_spending_per_user_month"),
             savings_delay=col("savings_delay_months", int),
+            at_home_share=col("at_home_share"),
             eligible_base=np.array(
                 [
                     SECTORS.index(i.substitutes_sector if i.eligible_among == "substituted" else i.target_sector)

@@ -123,12 +123,22 @@ def fte_saved(model: DiffusionModel) -> float:
 
 
 def care_at_home_share(model: DiffusionModel) -> float:
-    """Share of care spending delivered in people's own living environment.
+    """Share of care contacts (client-months) delivered in people's own living environment (at_home.py).
 
     Mission II aims at 50% more care at home by 2030 (001_9090d7b3c6790adc.txt:705-713).
     """
-    total = model.month_totals["care_spending"]
-    return model.month_totals["care_at_home"] / total if total else 0.0
+    return model.month_totals["home_contacts"] / model.care_contacts if model.care_contacts else 0.0
+
+
+def care_at_home_spending_share(model: DiffusionModel) -> float:
+    """Share of care spending (with the running cost of innovations delivered at home) spent on care at home."""
+    total = model.month_totals["spending_with_home_innovations"]
+    return model.month_totals["home_spending"] / total if total else 0.0
+
+
+def care_at_home_growth(model: DiffusionModel) -> float:
+    """Growth of care contacts at home since the start of the run: the KIA's Mission II aims at +50% by 2030."""
+    return model.month_totals["home_contacts"] / model.home_contacts0 - 1.0 if model.home_contacts0 else 0.0
 
 
 def money(model: DiffusionModel, party_type: str) -> float:
@@ -181,6 +191,8 @@ def reporters(model: DiffusionModel, collect: Collect = "all") -> dict[str, Any]
         "staff_hours_saved": staff_hours_saved,
         "fte_saved": fte_saved,
         "care_at_home_share": care_at_home_share,
+        "care_at_home_spending_share": care_at_home_spending_share,
+        "care_at_home_growth": care_at_home_growth,
         "citizen_adoption_low_ses": partial(citizen_adoption_by_ses, group=0),
         "citizen_adoption_high_ses": partial(citizen_adoption_by_ses, group=2),
         "ses_gap": ses_gap,

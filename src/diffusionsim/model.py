@@ -30,6 +30,7 @@ from .adoption import step_adoption
 from .agents import CareOrganisation, Citizen
 from .agents.citizen import accept_offers, acceptance_chance
 from .agents.company import MARKET_READINESS
+from .at_home import at_home_totals, count_contacts
 from .bookkeeping import book_month
 from .diffusion import spread_awareness
 from .innovation import Catalogue
@@ -80,8 +81,9 @@ class DiffusionModel(Model):
             refused_for_reserve=0.0,
         )
         self._build()
-        self.month_totals = {"care_spending": float(self.org_base_spending.sum()), "staff_hours_saved": 0.0}
-        self.month_totals["care_at_home"] = float(self.org_base_spending[self.sector_at_home[self.org_sector]].sum())
+        care = self.org_base_spending
+        self.month_totals = {"care_spending": float(care.sum()), "staff_hours_saved": 0.0}
+        self.month_totals |= at_home_totals(self, care, np.zeros(self.stage.shape))
         self.datacollector = DataCollector(model_reporters=metrics.reporters(self, collect))
         self.datacollector.collect(self)
 
@@ -139,6 +141,7 @@ class DiffusionModel(Model):
         self.ended = np.zeros((n_org, n_inn), dtype=bool)  # pilots or implementations ended this month (citizen.py)
         self.contracted_months = np.zeros(n_inn)  # Σ over months of the share of target organisations funded
         open_accounts(self)
+        count_contacts(self)
 
     @property
     def organisations(self) -> AgentSet:

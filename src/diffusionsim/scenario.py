@@ -337,6 +337,12 @@ class Innovation(Strict):
     substitutes_sector: Sector | None = _field(None, "-", "assumption; 004_0f7fc21ead51925a.txt:1009-1013,1018-1025")
     substituted_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month", "assumption")
     added_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month to the target sector", "assumption")
+    at_home_share: Share = _field(
+        0.0,
+        "share of a user's care in the substituted sector that the innovation delivers in the user's own home "
+        "(care moved home)",
+        "assumption; Mission II counts care in the own living environment (001_9090d7b3c6790adc.txt:705-713)",
+    )
     savings_delay_months: int = _field(
         0,
         "months of use until substitution savings reach their full level (they build up linearly)",

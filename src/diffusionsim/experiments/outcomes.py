@@ -59,6 +59,8 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
         "fte_saved": fte,
         "fte_share_of_shortage": fte / model.settings.scale.shortage_2034_fte,
         "care_at_home_share": metrics.care_at_home_share(model),
+        "care_at_home_spending_share": metrics.care_at_home_spending_share(model),
+        "care_at_home_growth": metrics.care_at_home_growth(model),
         "ses_gap": metrics.ses_gap(model),
         "public_money_spent": metrics.public_money_spent(model),
     }

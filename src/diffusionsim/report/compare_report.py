@@ -48,7 +48,9 @@ OUTCOME_LABELS: dict[str, str] = {
     "companies_reached_market": "Companies that reached the market (sources: 35%, 002_ac36531e09462072.txt:214-217)",
     "fte_saved": "Staff saved at the end (FTE)",
     "fte_share_of_shortage": "Staff saved as share of the 2034 shortage (266,000, 000_991d8b1a8065d35d.txt:7)",
-    "care_at_home_share": "Care at home (share of care spending)",
+    "care_at_home_share": "Care at home at the end (share of care contacts)",
+    "care_at_home_spending_share": "Care at home at the end (share of care spending)",
+    "care_at_home_growth": "More care at home than at the start (KIA Mission II: +50% by 2030)",
     "ses_gap": "Adoption gap, high minus low SES (eligible citizens)",
     "public_money_spent": "Public money spent on innovation (EUR million)",
 }
@@ -87,6 +89,8 @@ SHARES = {
     "companies_reached_market",
     "fte_share_of_shortage",
     "care_at_home_share",
+    "care_at_home_spending_share",
+    "care_at_home_growth",
     "ses_gap",
     "social_share_of_new_products",
 }

@@ -34,7 +34,14 @@ def summary_tables(result: RunResult) -> list[Table]:
     totals.add_row(
         "companies alive / on the market", f"{last['companies_alive']:.0f} / {last['companies_on_market']:.0f}"
     )
-    totals.add_row("care at home (share of spending)", f"{last['care_at_home_share']:.1%}")
+    totals.add_row(
+        "care at home (share of contacts / of spending)",
+        f"{last['care_at_home_share']:.1%} / {last['care_at_home_spending_share']:.1%}",
+    )
+    totals.add_row(
+        "more care at home than at the start (KIA Mission II: +50% by 2030)",
+        f"{last['care_at_home_growth']:+.1%}",
+    )
     totals.add_row("adoption gap high - low SES", f"{last['ses_gap']:+.1%}")
 
     money = Table(title="Net money per party type, whole run (EUR million; + received, - paid)")
