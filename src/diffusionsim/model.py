@@ -119,8 +119,11 @@ class DiffusionModel(Model):
             self.org_eligible[:, k] = np.bincount(self.provider[who, cat.target[k]], minlength=n_org)
         self.org_eligible *= self.settings.scale.citizens_per_agent
         # An organisation counts for an innovation (can hear of it, adopt it, and is in its adoption share) only if it
-        # is of the target sector and has eligible clients: no phantom adopters without anyone to serve.
-        self.relevant = (self.org_sector[:, None] == cat.target[None, :]) & (self.org_eligible > 0)
+        # is of the target sector and has eligible clients: no phantom adopters without anyone to serve. The Bass limit
+        # (no frictions) studies the organisations' diffusion alone, without citizens: there every one of them counts.
+        self.relevant = self.org_sector[:, None] == cat.target[None, :]
+        if self.settings.behaviour.frictions:
+            self.relevant &= self.org_eligible > 0
         self.relevant_w = self.org_weight[:, None] * self.relevant  # [org, innovation] real organisations counted
         self.relevant_weight = np.maximum(self.relevant_w.sum(axis=0), 1e-12)
         n_regions = len(self.settings.regions)
