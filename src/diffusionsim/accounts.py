@@ -10,7 +10,7 @@ Every care organisation agent keeps books (issue 10; DESIGN.md "every lever acts
   ``sectors.<s>.reserve_months`` months of base revenue, coefficient of variation ``behaviour.reserve_sd``). A
   provider spends nothing on a pilot or an implementation that would take its reserve below the floor of
   ``behaviour.reserve_floor_months`` months of base revenue (limited finances slow implementation,
-  001_9090d7b3c6790adc.txt: see the digest; sizes are assumptions).
+  001_9090d7b3c6790adc.txt:2797-2798; sizes are assumptions).
 
 **Learning.** What a provider expects an innovation to bring per user-month starts at its prior (the projection of
 :mod:`diffusionsim.pockets`) and moves towards what really landed on it, month by month while it offers it: an

@@ -209,6 +209,7 @@ def build_financiers(model: DiffusionModel) -> None:
     )  # [region, payer type] -> payer index
     model.transition_fund_party = model.ledger.add_party("public_fund", "transition fund")
     model.compensation_left = sc.policy.compensation.budget
+    model.compensation_paid_share = 1.0  # share of its claims the fund paid last month (below 1 as it runs out)
     model.region_fund_party = np.array(
         [model.ledger.add_party("regional_fund", f"innovation budget:{r.name}", r.name) for r in sc.regions]
     )

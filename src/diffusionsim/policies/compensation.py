@@ -31,7 +31,8 @@ def pay_compensation(model: DiffusionModel, lost: np.ndarray) -> np.ndarray:
     total = claims.sum()
     if total <= 0:
         return paid
-    paid = claims * min(1.0, model.compensation_left / total)  # pro rata when the fund runs out
+    model.compensation_paid_share = min(1.0, model.compensation_left / total)  # pro rata when the fund runs out
+    paid = claims * model.compensation_paid_share
     model.compensation_left -= model.ledger.record(
         model.month, "compensation", model.transition_fund_party, model.org_party, paid
     )
@@ -44,7 +45,7 @@ def compensation_rate(model: DiffusionModel) -> np.ndarray:
     if comp.fraction <= 0 or model.compensation_left <= 0:
         return np.zeros(len(model.first_loss_month))
     in_window = (model.first_loss_month < 0) | (model.month - model.first_loss_month < comp.months)
-    return comp.fraction * in_window
+    return comp.fraction * in_window * model.compensation_paid_share
 
 
 def expected_compensation(
