@@ -2,15 +2,15 @@
 
 One month, in this order (docs/ODD.md, "Process overview and scheduling"):
 
-1. financiers: payers re-decide which innovations they fund structurally; the public fund opens a new budget year;
-   investors back companies short of cash;
+1. financiers: once a year (months 1, 13, ...) payers draw which innovations they fund structurally and the public
+   fund and the payers open a new budget year for grants and pilots; investors back companies short of cash;
 2. companies develop their products (on their own or through co-financed public projects) and pay their costs, or
    exit when cash runs out;
 3. organisations: awareness spreads (Bass process on the network), pilots end (embedded or abandoned), pilots start,
-   implementations scale;
-4. citizens accept what their providers offer;
-5. the month's money and staff time are booked in the ledger, providers learn from what landed on them; evidence
-   grows with use;
+   implementations scale, providers review what they run and may stop it;
+4. citizens stop what their providers no longer offer and accept what they offer;
+5. the month's money and staff time are booked in the ledger, providers pay their operating costs and learn from what
+   landed on them; evidence grows with use;
 6. the DataCollector records the indicators.
 """
 
