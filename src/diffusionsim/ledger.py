@@ -18,7 +18,7 @@ FLOW_KINDS = (
     "care",  # payer -> provider: care spending under the payment regime (004_0f7fc21ead51925a.txt:1018-1025)
     "pilot_fee",  # provider -> company: the price of a pilot
     "pilot_grant",  # a pot (public fund, payer, regional fund) -> provider: project money (004:998-1001)
-    "implementation_fee",  # provider -> company: one-off cost of implementing
+    "implementation_fee",  # provider (or its contracting payer) -> company: one-off cost of implementing
     "running_cost",  # provider or contracting payer -> company: per user-month licence/service
     "citizen_payment",  # citizen -> company: what a user pays out of pocket
     "company_costs",  # company -> outside: burn (salaries, rent)

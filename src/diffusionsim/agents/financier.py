@@ -1,8 +1,9 @@
 """Financiers: payers of care (insurers, care offices, municipalities), the public fund and private investors.
 
 Payers contract an innovation structurally, once a year, the likelier the more it pays off for themselves within
-their own horizon, and only when the evidence meets their demand: insurers look 12 months ahead, municipalities 48
-(004_0f7fc21ead51925a.txt:1169-1171), and purchasers judge mainly on cost (004_0f7fc21ead51925a.txt:1182-1184).
+their own horizon, counting its savings in full only once the evidence meets their demand: insurers look 12 months
+ahead, municipalities 48 (004_0f7fc21ead51925a.txt:1169-1171), and purchasers judge mainly on cost
+(004_0f7fc21ead51925a.txt:1182-1184).
 The public fund pays development grants and pilot money only with private co-financing
 (004_0f7fc21ead51925a.txt:1942-1944): for a development project the public payment and the company's cash share
 follow policies/cofinancing.py (private share, in kind, start-up and social shares, surcharge); for a pilot a pot
