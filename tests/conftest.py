@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from diffusionsim.model import DiffusionModel
+from diffusionsim.validation import REPLICATIONS, all_checks, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -15,6 +16,12 @@ SCENARIOS = ROOT / "scenarios"
 @pytest.fixture(scope="session")
 def demo_path() -> Path:
     return SCENARIOS / "demo.toml"
+
+
+@pytest.fixture(scope="session")
+def validation_runs():
+    """Every scenario of the stylized facts and the lever table, REPLICATIONS replications, run once per session."""
+    return run_checks(all_checks(), REPLICATIONS)
 
 
 @pytest.fixture(scope="session")

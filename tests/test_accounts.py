@@ -132,3 +132,14 @@ def test_no_phantom_adopters(demo_model):
     m = demo_model
     assert (m.org_eligible[m.relevant] > 0).all()
     assert (m.stage[~m.relevant] == Stage.UNAWARE).all()
+
+
+def test_evidence_still_grows_after_year_three(demo_path):
+    """Evidence saturates slowly: after three years most innovations are still short of full evidence, and it keeps
+    growing with use."""
+    model = DiffusionModel(demo_path)
+    model.run(36)
+    at_3y = model.evidence.copy()
+    model.run(84)
+    assert np.median(at_3y) < 0.6
+    assert (model.evidence - at_3y).max() > 0.1

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from diffusionsim.validation import REPLICATIONS, bundled_against_compensation, levers, run_checks, table
+from diffusionsim.validation import bundled_against_compensation, levers, table
 
 CHECKS = levers() + bundled_against_compensation()
 
 
-@pytest.fixture(scope="session")
-def rows():
-    return table(CHECKS, run_checks(CHECKS, REPLICATIONS)).set_index("check")
+@pytest.fixture(scope="module")
+def rows(validation_runs):
+    return table(CHECKS, validation_runs).set_index("check")
 
 
 @pytest.mark.parametrize("name", [c.name for c in CHECKS])

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import pytest
 
-from diffusionsim.validation import REPLICATIONS, run_checks, stylized_facts, table
+from diffusionsim.validation import stylized_facts, table
 
 FACTS = stylized_facts()
 
 
-@pytest.fixture(scope="session")
-def rows():
-    return table(FACTS, run_checks(FACTS, REPLICATIONS)).set_index("check")
+@pytest.fixture(scope="module")
+def rows(validation_runs):
+    return table(FACTS, validation_runs).set_index("check")
 
 
 def assert_holds(rows, *names: str) -> None:

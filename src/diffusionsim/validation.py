@@ -13,6 +13,7 @@ effect in the predicted direction, where the sources imply monotonicity. ``tests
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,6 +144,11 @@ def pots(factor: float) -> tuple[str, ...]:
         f"{POTS[1]}={insurer * factor}",
         f"cooperation.high.budget_share={share * factor}",
     )
+
+
+def all_checks() -> list[Check]:
+    """The stylized facts, the levers, and bundled payment against loss compensation."""
+    return stylized_facts() + levers() + bundled_against_compensation()
 
 
 def levers() -> list[Check]:
@@ -419,12 +425,20 @@ def stylized_facts() -> list[Check]:
 
 
 def run_checks(checks: list[Check], replications: int = REPLICATIONS, workers: int | None = None) -> Runs:
-    """Run every scenario the checks need, once, on common seeds."""
+    """Run every scenario the checks need, once, on common seeds. Scenarios that differ only in name (a lever level
+    that is the baseline's own value) run once and are shared."""
     wanted: dict[str, tuple[str, ...]] = {}
     for check in checks:
         wanted |= check.scenarios
-    scenarios = [at_demo_scale(name, overrides) for name, overrides in wanted.items()]
-    return Runs(compare(scenarios, replications, workers=workers).outcomes)
+    unique: dict[str, Scenario] = {}
+    runs_as: dict[str, str] = {}
+    for name, overrides in wanted.items():
+        scenario = at_demo_scale(name, overrides)
+        key = json.dumps(scenario.model_dump(mode="json", exclude={"meta"}), sort_keys=True)
+        runs_as[name] = unique.setdefault(key, scenario).meta.name
+    outcomes = compare(list(unique.values()), replications, workers=workers).outcomes
+    frames = [outcomes[outcomes["scenario"] == run].assign(scenario=name) for name, run in runs_as.items()]
+    return Runs(pd.concat(frames, ignore_index=True))
 
 
 def table(checks: list[Check], runs: Runs) -> pd.DataFrame:
@@ -492,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         "Levers": levers(),
         "Bundled payment against loss compensation": bundled_against_compensation(),
     }
-    checks = [c for group in groups.values() for c in group]
+    checks = all_checks()
     rows = table(checks, run_checks(checks, args.replications, args.workers)).set_index("check", drop=False)
     sys.stdout.write(HEADER.format(replications=args.replications))
     for title, group in groups.items():
