@@ -106,6 +106,8 @@ def test_awareness_rule_on_a_network(frictions):
     frictions, adopted) in the first half month. With frictions becoming aware adopts nothing, so the start-of-month
     exposure holds all month and newly aware organisations stay AWARE."""
     overrides = ["network.mixing=network", "sectors.home_nursing.organisations=300", "diffusion.q=0.9"]
+    # Enough clients that every organisation has eligible ones, so that with frictions too all of them count.
+    overrides += ["scale.citizens=3000", "sectors.home_nursing.client_share=1.0", "innovations.0.eligible_share=1.0"]
     scenario = load_scenario(SCENARIOS / "bass.toml", [*overrides, f"behaviour.frictions={str(frictions).lower()}"])
     model = DiffusionModel(scenario, rng=3)
     model.stage[model.rng.random(len(model.stage)) < 0.3, 0] = Stage.IMPLEMENTED
@@ -113,6 +115,7 @@ def test_awareness_rule_on_a_network(frictions):
     ties = model.adjacency.toarray()
     adopted = is_adopted(model.stage[:, 0]).astype(float)
     unaware = model.stage[:, 0] == Stage.UNAWARE
+    assert model.relevant[:, 0].all()
     degree = np.maximum(ties.sum(axis=1), 1.0)
     x0 = ties @ adopted / degree
     assert np.allclose(exposure(model)[:, 0], x0)
