@@ -28,6 +28,32 @@ SET_HELP = (
 )
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a whole number from 0 to 65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port}: allowed: a whole number from 0 to 65535")
+    return port
+
+
+def check_out_dir(path: Path, flag: str = "--out") -> None:
+    """Refuse, before any run, an output target that is a file or that cannot be created or written."""
+    import os
+
+    if path.exists() and not path.is_dir():
+        raise ScenarioError(f"{flag} {path}: is a file; allowed: a directory, or a path where one can be created")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ScenarioError(f"{flag} {path}: {existing} is a file; allowed: a path where a directory can be created")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ScenarioError(f"{flag} {path}: {existing} is not writable; allowed: a writable directory")
+
+
 def _add_set_option(p: argparse.ArgumentParser, help: str = SET_HELP) -> None:  # noqa: A002 - argparse's name
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help)
 
@@ -119,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     viz.add_argument("scenario", type=Path, nargs="?", help="scenario file to open with (default: scenarios/demo.toml)")
     viz.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    viz.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
+    viz.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 = any free port)")
     return parser
 
 
@@ -136,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         return commands[args.command](args)
     except ScenarioError as exc:
-        print(f"diffusionsim: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"diffusionsim: error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
@@ -155,6 +182,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     overrides = _overrides(args)
     scenario = load_scenario(args.scenario, overrides)  # fail fast, before any work
+    out = args.out or Path("results") / scenario.meta.name
+    check_out_dir(out)
     console = Console(stderr=True, quiet=args.quiet)
     with Progress(
         TextColumn(f"[bold]{scenario.meta.name}"),
@@ -167,7 +196,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     ) as bar:
         task = bar.add_task("run", total=scenario.simulation.months)
         result = run_scenario(args.scenario, overrides, progress=lambda m: bar.update(task, completed=m))
-    out = args.out or Path("results") / scenario.meta.name
     files = write_run(result, out)
     if not args.quiet:
         print_summary(result, Console())
@@ -190,6 +218,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
     for path in args.scenarios:  # fail fast on any bad file, before any run
         load_scenario(path, overrides)
+    check_out_dir(args.out)
     with runs_progress(args.quiet) as bar:
         task = bar.add_task("compare", total=len(args.scenarios) * args.replications)
         result = compare(
@@ -214,6 +243,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .experiments.sweep import load_sweep, run_sweep
 
     load_sweep(args.sweep_file)  # fail fast on a bad sweep file
+    check_out_dir(args.out)
     with runs_progress(args.quiet) as bar:
         task = bar.add_task("sweep", total=None)
         summary = run_sweep(

@@ -51,7 +51,7 @@ def _field(default: Any, unit: str, source: str, **kw: Any) -> Any:
 class Strict(BaseModel):
     """Base for every section: unknown keys are errors, so a typo never silently falls back to a default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # every number finite
 
 
 class Meta(Strict):
@@ -59,9 +59,19 @@ class Meta(Strict):
     description: str = ""
 
 
+# Upper bounds the model can hold in memory on an ordinary machine (measured with benchmarks/bench_run.py: a citizen
+# agent takes about 1.3 kB with its per-innovation state; organisation agents of one sector are paired when the network
+# is built, 24 bytes per pair).
+MAX_CITIZEN_AGENTS = 2_000_000
+MAX_SECTOR_AGENTS = 5_000
+MAX_ORGANISATION_AGENTS = 20_000
+MAX_INVESTORS = 1_000
+MAX_SEED = 2**64 - 1  # seeds are stored as unsigned 64-bit integers in sweep results
+
+
 class Simulation(Strict):
     months: int = _field(120, "months", "assumption: monthly steps, 10-year horizon (DESIGN.md)", ge=1, le=1200)
-    seed: int = _field(12345, "-", "assumption: any fixed seed", ge=0)
+    seed: int = _field(12345, "-", "assumption: any fixed seed", ge=0, le=MAX_SEED)
 
 
 class Scale(Strict):
@@ -72,9 +82,20 @@ class Scale(Strict):
     fte_hours_per_month: float = _field(130.0, "hours per FTE-month", "assumption: 36 h/week less leave", gt=0)
     shortage_2034_fte: float = _field(266_000.0, "care workers short in 2034", "000_991d8b1a8065d35d.txt:7", gt=0)
 
+    @model_validator(mode="after")
+    def _fits_in_memory(self) -> Scale:
+        if self.citizens > MAX_CITIZEN_AGENTS:
+            raise _ref_error(
+                "scale.citizens",
+                self.citizens,
+                f"at most {MAX_CITIZEN_AGENTS:,} citizen agents (about 1.3 kB each: 2.6 GB); "
+                "represent more people with scale.citizens_per_agent",
+            )
+        return self
+
 
 class SectorParams(Strict):
-    organisations: int = _field(100, "real organisations", "assumption", ge=1)
+    organisations: int = _field(100, "real organisations", "assumption", ge=1, le=10_000_000)
     organisations_per_agent: float = _field(1.0, "real organisations per agent", "assumption", gt=0)
     payer: PayerType = _field("insurer", "-", "004_0f7fc21ead51925a.txt:378-393: Zvw/Wlz/Wmo")
     client_share: Share = _field(0.1, "share of population in care per month", "assumption")
@@ -201,6 +222,14 @@ class Citizens(Strict):
         0.15, "sd of digital skills and motivation around their means", "assumption"
     )
 
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Citizens:
+        if sum(self.ses_shares.values()) <= 0:
+            raise _ref_error(
+                "citizens.ses_shares", dict(self.ses_shares), "shares of low, middle, high that add to > 0"
+            )
+        return self
+
 
 class Payer(Strict):
     horizon_months: int = _field(
@@ -222,7 +251,7 @@ class PublicFund(Strict):
 
 
 class Investors(Strict):
-    count: int = _field(3, "agents", "assumption", ge=0)
+    count: int = _field(3, "agents", "assumption", ge=0, le=MAX_INVESTORS)
     appetite: dict[Kind, Share] = _field(
         {"technological": 0.06, "process": 0.03, "social": 0.005},
         "chance per month to invest in a company short of cash",
@@ -289,7 +318,7 @@ class Contracts(Strict):
     """Contract horizon and shared savings across the payers' domains."""
 
     payer_horizon_months: int = _field(
-        0, "months; 0 = each payer's own horizon", "assumption; 004_0f7fc21ead51925a.txt:1172-1174", ge=0
+        0, "months; 0 = each payer's own horizon", "assumption; 004_0f7fc21ead51925a.txt:1172-1174", ge=0, le=240
     )
     shared_savings: bool = _field(
         False, "-", "004_0f7fc21ead51925a.txt:1871-1874: today each payer saves in its own domain"
@@ -384,6 +413,24 @@ class Scenario(Strict):
     innovations: list[Innovation] = Field(min_length=1)
 
     @model_validator(mode="after")
+    def _fits_in_memory(self) -> Scenario:
+        """Organisation agents per sector and in all: the network pairs every two agents of a sector."""
+        total = 0
+        for name, sector in self.sectors.items():
+            agents = max(1, round(sector.organisations / sector.organisations_per_agent))
+            total += agents
+            if agents > MAX_SECTOR_AGENTS:
+                raise _ref_error(
+                    f"sectors.{name}.organisations_per_agent",
+                    sector.organisations_per_agent,
+                    f"a value that gives at most {MAX_SECTOR_AGENTS:,} agents for {sector.organisations:,} "
+                    f"organisations (now {agents:,}; their network pairs take 24 bytes each)",
+                )
+        if total > MAX_ORGANISATION_AGENTS:
+            raise _ref_error("sectors", f"{total:,} organisation agents", f"at most {MAX_ORGANISATION_AGENTS:,} in all")
+        return self
+
+    @model_validator(mode="after")
     def _check_references(self) -> Scenario:
         company_ids = [c.id for c in self.companies]
         _unique(company_ids, "companies", "id")
@@ -451,14 +498,30 @@ def read_toml(path: Path) -> dict[str, Any]:
     return _read_toml(Path(path), seen=())
 
 
+def _resolve(path: Path) -> Path:
+    """The absolute path, or one readable error for a symbolic link that points to itself (directly or round a loop)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python 3.12 raises RuntimeError for a loop, later versions OSError
+        raise ScenarioError(f"{path}: a symbolic link loop; allowed: a path to a scenario file") from None
+
+
 def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    path = path.resolve()
+    path = _resolve(path)
     if path in seen:
         raise ScenarioError(f"{path}: 'extends' forms a loop: {' -> '.join(str(p) for p in (*seen, path))}")
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a directory; allowed: a scenario file (TOML)")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file") from None
+    except PermissionError:
+        raise ScenarioError(f"{path}: cannot be read (permission denied); allowed: a readable scenario file") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror}); allowed: a readable scenario file") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: arrays or tables nested too deep; allowed: a scenario's shallow tables") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: malformed TOML: {exc}; allowed: a valid TOML document") from None
     except UnicodeDecodeError:
@@ -467,11 +530,11 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if parent is None:
         return data
     if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: key 'extends' has value {parent!r}; allowed: a path to another scenario file")
-    base_path = (path.parent / parent).resolve()
+        raise ScenarioError(f"{path}: extends = {parent!r}: allowed: a path to another scenario file")
+    base_path = _resolve(path.parent / parent)
     if not base_path.is_file():
         raise ScenarioError(
-            f"{path}: key 'extends': value {parent!r}; allowed: a path, relative to this file, of an existing "
+            f"{path}: extends = {parent!r}: allowed: a path, relative to this file, of an existing "
             f"scenario file (no file at {base_path})"
         )
     base = _read_toml(base_path, (*seen, path))
@@ -526,7 +589,7 @@ def apply_override(data: dict[str, Any], keys: list[str], value: Any) -> None:
 
 
 def _list_index(items: list[Any], key: str, where: str) -> int:
-    if key.isdigit() and int(key) < len(items):
+    if key.isascii() and key.isdigit() and int(key) < len(items):
         return int(key)
     for i, item in enumerate(items):
         if isinstance(item, dict) and key in (item.get("id"), item.get("name")):
@@ -545,31 +608,32 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a parsed scenario; every problem is reported with its key path, value and what is allowed."""
-    return validate_as(Scenario, data, source, "scenario")
+    return validate_as(Scenario, data, source)
 
 
-def validate_as[M: BaseModel](schema: type[M], data: dict[str, Any], source: str, what: str) -> M:
-    """Validate data against any of the project's schemas, with the same readable one-message errors."""
+def validate_as[M: BaseModel](schema: type[M], data: dict[str, Any], source: str) -> M:
+    """Validate data against any of the project's schemas: every problem on a line of its own,
+    ``FILE: key.path = value: allowed: ...``, all of them at once."""
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
         lines = [_describe(err, schema) for err in exc.errors(include_url=False)]
-        raise ScenarioError(f"{source}: invalid {what}:\n  " + "\n  ".join(lines)) from None
+        raise ScenarioError("\n".join(f"{source}: {line}" for line in lines)) from None
 
 
 def _describe(err: dict[str, Any], schema: type[BaseModel]) -> str:
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, _RefError):
-        return f"key '{ctx_error.loc}': value {ctx_error.value!r}; allowed: {ctx_error.allowed}"
+        return f"{ctx_error.loc} = {ctx_error.value!r}: allowed: {ctx_error.allowed}"
     parts = [str(p) for p in err["loc"] if p != "[key]"]
     loc = ".".join(parts)
     kind = err["type"]
     if kind == "extra_forbidden":
         allowed = ", ".join(_keys_at(parts[:-1], schema))
-        return f"key '{loc}': unknown key (value {err.get('input')!r}); allowed keys here: {allowed}"
+        return f"{loc} = {err.get('input')!r}: unknown key; allowed keys here: {allowed}"
     if kind == "missing":
-        return f"key '{loc}': missing; allowed: a value must be given"
-    return f"key '{loc}': value {err.get('input')!r}; allowed: {_allowed(err)}"
+        return f"{loc}: missing; allowed: a value must be given"
+    return f"{loc} = {err.get('input')!r}: allowed: {_allowed(err)}"
 
 
 def _keys_at(parts: list[str], schema: type[BaseModel]) -> list[str]:

@@ -106,7 +106,7 @@ class SweepSummary:
 def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
     """Read and validate a sweep file; returns the spec and the base scenario data (with the fixed overrides)."""
     path = Path(path)
-    spec = validate_as(SweepSpec, read_toml(path), str(path), "sweep file")
+    spec = validate_as(SweepSpec, read_toml(path), str(path))
     if not (path.parent / spec.base).is_file():
         raise ScenarioError(
             f"{path}: key 'base': value {spec.base!r}; allowed: a scenario file, relative to the sweep file"
@@ -150,7 +150,13 @@ class SweepStore:
         if existing.exists():
             if not resume:
                 raise ScenarioError(f"{self.out}: already holds a sweep; use --resume to continue it, or another --out")
-            old = json.loads(existing.read_text())
+            try:
+                old = json.loads(existing.read_text())
+            except (ValueError, OSError) as exc:
+                raise ScenarioError(
+                    f"{existing}: damaged, not a sweep manifest ({exc}); the stored runs in {self.runs} are intact: "
+                    f"restore manifest.json, or start the sweep anew in another --out"
+                ) from None
             for key in ("sweep_sha", "base_scenario_sha256"):
                 if old.get(key) != manifest[key]:
                     raise ScenarioError(
