@@ -7,9 +7,12 @@ import json
 import os
 import time
 
+import pandas as pd
 import pytest
 
 from diffusionsim.cli import main
+from diffusionsim.experiments import worker
+from diffusionsim.experiments.seeds import replication_seeds
 from tests.conftest import SCENARIOS
 
 DEMO = str(SCENARIOS / "demo.toml")
@@ -125,3 +128,26 @@ def test_out_in_a_read_only_directory_is_refused(tmp_path, capsys):
     ro.mkdir(mode=0o500)
     assert main(["run", DEMO, "--out", str(ro / "x"), "--quiet"]) == 2
     assert "not writable" in error_lines(capsys)[0]
+
+
+def test_a_run_that_fails_under_compare_is_reported_and_the_others_finish(tmp_path, monkeypatch, capsys):
+    """Like a failed sweep run: the other runs finish, the report names the failure, the exit code is 1."""
+    real = worker.simulate
+
+    def flaky(scenario, seed, series=True):
+        if scenario.meta.name == "bundled_payment" and seed == worker_seed[1]:
+            raise RuntimeError("simulated failure")
+        return real(scenario, seed, series)
+
+    worker_seed = replication_seeds(20251212, 3)
+    monkeypatch.setattr(worker, "simulate", flaky)
+    out = tmp_path / "report"
+    argv = ["compare", DEMO, str(SCENARIOS / "bundled_payment.toml"), "-n", "3", "-w", "1", "--months", "6"]
+    assert main([*argv, "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "1 run(s) failed" in err and "failures.csv" in err and "Traceback" not in err
+    report = (out / "report.md").read_text()
+    assert "Failed runs" in report and "bundled_payment, replication 1" in report and "simulated failure" in report
+    assert "Traceback" in (out / "failures.csv").read_text()
+    outcomes = pd.read_csv(out / "outcomes.csv")
+    assert len(outcomes) == 5  # 2 scenarios x 3 replications, less the failed one

@@ -210,7 +210,7 @@ def runs_progress(quiet: bool) -> Progress:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .experiments.compare import compare
+    from .experiments.compare import AllRunsFailedError, compare
     from .report.compare_report import write_report
 
     if args.replications < 1:
@@ -221,14 +221,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     with runs_progress(args.quiet) as bar:
         task = bar.add_task("compare", total=len(args.scenarios) * args.replications)
-        result = compare(
-            args.scenarios,
-            args.replications,
-            args.workers,
-            overrides,
-            args.seed,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+        try:
+            result = compare(
+                args.scenarios,
+                args.replications,
+                args.workers,
+                overrides,
+                args.seed,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        except AllRunsFailedError as exc:
+            print(f"diffusionsim: every run failed, nothing to report; the first error: {exc}", file=sys.stderr)
+            return 1
     files = write_report(result, args.out)
     if not args.quiet:
         print(
@@ -236,6 +240,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"{result.manifest['workers']} workers in {result.manifest['run_seconds']:.0f} s; "
             f"wrote {len(files)} files; open {args.out / 'report.html'}"
         )
+    if len(result.failures):
+        print(
+            f"diffusionsim: {len(result.failures)} run(s) failed: see {args.out / 'failures.csv'} (scenario, "
+            "replication, seed, traceback); the report leaves them out",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -32,6 +32,11 @@ class ComparisonResult:
     outcomes: pd.DataFrame  # one row per scenario × replication
     kinds: dict[str, str]  # innovation id -> kind
     manifest: dict[str, Any] = field(default_factory=dict)
+    failures: pd.DataFrame = field(default_factory=pd.DataFrame)  # scenario, replication, seed, error (traceback)
+
+
+class AllRunsFailedError(RuntimeError):
+    """Every run of a comparison failed: there is nothing to report but the failures."""
 
 
 def compare(
@@ -56,7 +61,17 @@ def compare(
     else:
         with process_pool(workers) as pool:
             results = _collect(pool.map(run_replication, tasks, chunksize=1), len(tasks), progress)
-    timeseries, outcomes = _tables(results, names, seeds)
+    failed = [r for r in results if r[2] is None]
+    failures = pd.DataFrame(
+        [
+            {"scenario": names[i], "replication": rep, "seed": seeds[rep], "error": row["error"]}
+            for i, rep, _, row in sorted(failed, key=lambda r: (r[0], r[1]))
+        ],
+        columns=["scenario", "replication", "seed", "error"],
+    )
+    if len(failed) == len(results):
+        raise AllRunsFailedError(failures.loc[0, "error"].strip().splitlines()[-1])
+    timeseries, outcomes = _tables([r for r in results if r[2] is not None], names, seeds)
     manifest = {
         "scenarios": [
             manifest_for(sc, None if isinstance(p, Scenario) else p, list(overrides), base_seed) | {"name": n}
@@ -70,7 +85,7 @@ def compare(
         "run_seconds": round(time.perf_counter() - t0, 2),
     }
     kinds = {i.id: i.kind for sc in scenarios for i in sc.innovations}
-    return ComparisonResult(names, timeseries, outcomes, kinds, manifest)
+    return ComparisonResult(names, timeseries, outcomes, kinds, manifest, failures)
 
 
 def _collect(iterator, total: int, progress: Callable[[int, int], None] | None) -> list:

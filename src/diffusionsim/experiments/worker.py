@@ -83,7 +83,10 @@ def run_replication(task: tuple[int, Scenario, int, int]) -> tuple[int, int, pd.
     import pandas as pd  # noqa: PLC0415 - loaded with Mesa in workers; the sweep's parent, which imports this, needs none
 
     index, scenario, replication, seed = task
-    series, outcomes = simulate(scenario, seed)
+    try:
+        series, outcomes = simulate(scenario, seed)
+    except Exception:  # noqa: BLE001 - a failed run is reported with its traceback; the comparison goes on
+        return index, replication, None, {"error": traceback.format_exc()}
     return index, replication, pd.DataFrame(series), outcomes
 
 

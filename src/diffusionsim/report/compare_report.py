@@ -512,7 +512,23 @@ def build_report(
         ("table", display_table(money, "party", parties, dict.fromkeys(parties, "eur_m"), reference)),
     ]
     blocks += [("img", figures["money"], _FIGURE_ALTS["money"])] if "money" in figures else []
-    return blocks + _reproducibility_blocks(result)
+    return blocks + _failure_blocks(result) + _reproducibility_blocks(result)
+
+
+def _failure_blocks(result: ComparisonLike) -> list[Block]:
+    """Runs that failed: which, on which seed, and the last line of the error (tracebacks in failures.csv)."""
+    failures = getattr(result, "failures", None)
+    if failures is None or not len(failures):
+        return []
+    items = [
+        f"{row.scenario}, replication {row.replication} (seed {row.seed}): {row.error.strip().splitlines()[-1]}"
+        for row in failures.itertuples()
+    ]
+    text = (
+        f"{len(failures)} run(s) failed and are left out of every table and figure above; the paired differences use "
+        "the replications that ran in both scenarios. Full tracebacks: failures.csv."
+    )
+    return [("h2", "Failed runs"), ("p", text), ("ul", items)]
 
 
 _FIGURE_ALTS = {
@@ -639,6 +655,9 @@ def write_report(result: ComparisonLike, out_dir: str | Path) -> list[Path]:
     figures = write_figures(result, out)
     summary, money = summary_table(result), money_table(result)
     tables = {"summary.csv": summary, "money.csv": money, "outcomes.csv": result.outcomes}
+    failures = getattr(result, "failures", None)
+    if failures is not None and len(failures):
+        tables["failures.csv"] = failures
     for name, table in tables.items():
         table.to_csv(out / name, index=False)
     result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)
