@@ -189,3 +189,24 @@ def test_page_renders_and_a_step_redraws(monkeypatch):
     assert "Month 1 of 120" in panel_text()
     assert json.dumps(charts()[0]) != before
     rc.close()
+
+
+def test_a_scenario_that_cannot_be_built_shows_the_demo_and_a_message(monkeypatch):
+    """`viz` on a scenario that validates shows the app, never a traceback in the page: if building the world fails,
+    the presenter sees the demo and a message naming the error."""
+    import diffusionsim.model as model_module  # noqa: PLC0415 - patched for this test only
+
+    real = model_module.build_citizens
+    calls = []
+
+    def fails_once(model):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("simulated failure while building citizens")
+        return real(model)
+
+    monkeypatch.setattr(model_module, "build_citizens", fails_once)
+    live = LiveModel()
+    assert "could not be built" in live.lever_message and "simulated failure" in live.lever_message
+    live.step()
+    assert live.month == 1

@@ -144,8 +144,8 @@ def plain_reason(error: ScenarioError) -> str:
 
 
 def detail(error: ScenarioError) -> str:
-    """The schema's message without the file path: the key, the value and what is allowed."""
-    return str(error).split("invalid scenario:", 1)[-1].strip()
+    """The schema's message without the file path: the key, the value and what is allowed, per problem."""
+    return "; ".join(line.partition(".toml: ")[2] or line for line in str(error).splitlines())
 
 
 def resolve(scenario_file: str, **levers: object) -> tuple[Scenario, str | None]:
@@ -191,6 +191,11 @@ class LiveModel(DiffusionModel):
             "seed": seed,
         }
         scenario, message = resolve(scenario_file, **levers)
+        try:
+            DiffusionModel(scenario)  # a world the app cannot build must not reach the page as a traceback
+        except Exception as exc:  # noqa: BLE001 - shown as a message instead
+            scenario = load_scenario(DEFAULT_SCENARIO)
+            message = f"The scenario could not be built ({type(exc).__name__}: {exc}); showing the demo."
         super().__init__(scenario)
         self.scenario_file = scenario_file
         self.levers = levers
