@@ -151,3 +151,22 @@ def test_a_run_that_fails_under_compare_is_reported_and_the_others_finish(tmp_pa
     assert "Traceback" in (out / "failures.csv").read_text()
     outcomes = pd.read_csv(out / "outcomes.csv")
     assert len(outcomes) == 5  # 2 scenarios x 3 replications, less the failed one
+
+
+def test_sweeps_and_comparisons_too_large_to_hold_are_refused(tmp_path, capsys):
+    sweep = tmp_path / "big.toml"
+    base = SCENARIOS / "demo.toml"
+    values = ", ".join(str(v / 1000) for v in range(1001))
+    grid = f'base = "{base}"\ndesign = "grid"\n'
+    grid += "".join(f'[[parameters]]\npath = "diffusion.{k}"\nvalues = [{values}]\n' for k in ("p", "q"))
+    sweep.write_text(grid)
+    assert main(["sweep", str(sweep), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert "at most 1,000,000 grid points" in error_lines(capsys)[0]
+    sweep.write_text(
+        f'base = "{base}"\ndesign = "lhs"\nsamples = {HUGE}\n[[parameters]]\npath = "diffusion.p"\n'
+        "min = 0.0\nmax = 0.1\n"
+    )
+    assert main(["sweep", str(sweep), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert "samples = " in error_lines(capsys)[0]
+    assert main(["compare", DEMO, "-n", HUGE, "--quiet", "--out", str(tmp_path / "c")]) == 2
+    assert "--replications" in error_lines(capsys)[0]

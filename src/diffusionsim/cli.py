@@ -211,10 +211,13 @@ def runs_progress(quiet: bool) -> Progress:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import AllRunsFailedError, compare
+    from .experiments.sweep import MAX_REPLICATIONS
     from .report.compare_report import write_report
 
-    if args.replications < 1:
-        raise ScenarioError(f"--replications {args.replications}: allowed: a whole number >= 1")
+    if not 1 <= args.replications <= MAX_REPLICATIONS:
+        raise ScenarioError(
+            f"--replications {args.replications}: allowed: a whole number from 1 to {MAX_REPLICATIONS:,}"
+        )
     overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
     for path in args.scenarios:  # fail fast on any bad file, before any run
         load_scenario(path, overrides)

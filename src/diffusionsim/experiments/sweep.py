@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from ..scenario import (
+    MAX_SEED,
     Scenario,
     ScenarioError,
     Strict,
@@ -47,6 +49,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DesignName = Literal["grid", "lhs", "sobol", "morris"]
+MAX_SAMPLES = 1_000_000  # design points are generated and held in memory at once
+MAX_GRID_POINTS = 1_000_000
+MAX_REPLICATIONS = 10_000
 
 
 class SweepParameter(Strict):
@@ -65,10 +70,10 @@ class SweepSpec(Strict):
     name: str = "sweep"
     base: str
     design: DesignName = "grid"
-    samples: int = Field(0, ge=0)
-    replications: int = Field(1, ge=1)
-    seed: int = Field(0, ge=0)
-    num_levels: int = Field(4, ge=2)
+    samples: int = Field(0, ge=0, le=MAX_SAMPLES)
+    replications: int = Field(1, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    num_levels: int = Field(4, ge=2, le=1000)
     calc_second_order: bool = False
     timeseries: bool = False
     overrides: list[str] = []
@@ -85,6 +90,11 @@ class SweepSpec(Strict):
                 raise rule_error(f"parameters.{n}.max", p.max, f"a number > min ({p.min})")
         if self.design != "grid" and self.samples < 1:
             raise rule_error("samples", self.samples, f"a number >= 1 for a {self.design} design")
+        if self.design == "grid":
+            points = math.prod(len(p.values or ()) for p in self.parameters)
+            if points > MAX_GRID_POINTS:
+                allowed = f"at most {MAX_GRID_POINTS:,} grid points (every design point is held in memory)"
+                raise rule_error("parameters", f"{points:,} grid points", allowed)
         return self
 
 
