@@ -170,3 +170,19 @@ def test_sweeps_and_comparisons_too_large_to_hold_are_refused(tmp_path, capsys):
     assert "samples = " in error_lines(capsys)[0]
     assert main(["compare", DEMO, "-n", HUGE, "--quiet", "--out", str(tmp_path / "c")]) == 2
     assert "--replications" in error_lines(capsys)[0]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compare", DEMO, "-w", "-3"],
+        ["sweep", str(SCENARIOS / "sweeps" / "cofinancing_grid.toml"), "--out", "x", "--workers", "0"],
+        ["sweep", str(SCENARIOS / "sweeps" / "cofinancing_grid.toml"), "--out", "x", "--dask-local", "0"],
+    ],
+)
+def test_worker_counts_below_one_are_refused(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert ">= 1" in err and "Traceback" not in err

@@ -39,6 +39,17 @@ def port_number(text: str) -> int:
     return port
 
 
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (workers, processes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a whole number >= 1") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: allowed: a whole number >= 1")
+    return value
+
+
 def check_out_dir(path: Path, flag: str = "--out") -> None:
     """Refuse, before any run, an output target that is a file or that cannot be created or written."""
     import os
@@ -92,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     comp.add_argument("scenarios", nargs="+", type=Path, help="scenario files; the first is the reference")
     comp.add_argument("--replications", "-n", type=int, default=30, help="runs per scenario (default 30)")
-    comp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
+    comp.add_argument("--workers", "-w", type=positive_int, help="worker processes (default: all cores)")
     comp.add_argument("--out", type=Path, default=Path("results") / "comparison", help="report directory")
     comp.add_argument("--seed", type=int, help="base seed of the replications (default: the first scenario's)")
     comp.add_argument("--months", type=int, help="months to simulate (default: each scenario's)")
@@ -109,9 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("sweep_file", type=Path, help="sweep file (TOML), e.g. scenarios/sweeps/cofinancing_grid.toml")
     sweep.add_argument("--out", type=Path, required=True, help="output directory")
     where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--workers", "-w", type=int, help="local worker processes (default: all cores; 1 = serial)")
+    where.add_argument(
+        "--workers", "-w", type=positive_int, help="local worker processes (default: all cores; 1 = serial)"
+    )
     where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
-    where.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster with N workers")
+    where.add_argument("--dask-local", type=positive_int, metavar="N", help="start a Dask LocalCluster with N workers")
     sweep.add_argument("--resume", action="store_true", help="continue a sweep in OUT, skipping the stored runs")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
