@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import expit
 
 from .innovation import savings_months
 from .policies.compensation import expected_compensation
@@ -81,12 +82,8 @@ def partner_consent(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np
     back = expected_compensation(model, None, vf * cat.substituted_spending[kk], horizon, cat.savings_delay[kk])
     back = back + loser_share_passed(model.settings) * lost
     share = np.where(moving > 0, (back - lost) / np.maximum(moving, 1e-12), 0.0)
-    out[needs] = 2.0 * _expit(np.minimum(share, 0.0) / model.settings.behaviour.decision_noise)
+    out[needs] = 2.0 * expit(np.minimum(share, 0.0) / model.settings.behaviour.decision_noise)
     return out
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def payer_savings_and_cost(
