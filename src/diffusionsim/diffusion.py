@@ -59,8 +59,7 @@ def exposure(model: DiffusionModel, pending: np.ndarray | None = None) -> np.nda
     if pending is not None:
         influence = influence + pending
     if model.adjacency is None:
-        w = model.org_weight[:, None] * model.relevant
-        share = (w * influence).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+        share = (model.relevant_w * influence).sum(axis=0) / model.relevant_weight
         return np.broadcast_to(share, model.stage.shape)
     peers = model.adjacency @ model.relevant.astype(float)
     return (model.adjacency @ influence) / np.maximum(peers, 1.0)

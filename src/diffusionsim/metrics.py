@@ -24,25 +24,15 @@ def month(model: DiffusionModel) -> int:
     return model.month
 
 
-def target_weights(model: DiffusionModel) -> np.ndarray:
-    """[org, innovation] real organisations each agent stands for, where the innovation targets its sector; the
-    per-innovation shares' weights, fixed for the run."""
-    cached = model.__dict__.get("_target_weights")
-    if cached is None:
-        cached = model._target_weights = model.org_weight[:, None] * model.relevant
-    return cached
-
-
 def _org_adoption(model: DiffusionModel) -> np.ndarray:
-    """Per innovation: share of real organisations in the target sector that implemented or scaled it."""
-    w = target_weights(model)
-    return (w * is_adopted(model.stage)).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+    """Per innovation: share of the real organisations that could use it (model.relevant) that implemented or scaled
+    it."""
+    return (model.relevant_w * is_adopted(model.stage)).sum(axis=0) / model.relevant_weight
 
 
 def _aware(model: DiffusionModel) -> np.ndarray:
-    """Per innovation: share of real organisations in the target sector that know it (any stage past unaware)."""
-    w = target_weights(model)
-    return (w * (model.stage != Stage.UNAWARE)).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+    """Per innovation: share of the real organisations that could use it that know it (any stage past unaware)."""
+    return (model.relevant_w * (model.stage != Stage.UNAWARE)).sum(axis=0) / model.relevant_weight
 
 
 def _citizen_adoption(model: DiffusionModel) -> np.ndarray:

@@ -91,7 +91,7 @@ def adoption_by_intensity(model: DiffusionModel) -> dict[str, float]:
     adopted = is_adopted(model.stage)
     out = {}
     for level in INTENSITIES:
-        w = model.org_weight[:, None] * model.relevant * (intensity == level)[:, None]
+        w = model.relevant_w * (intensity == level)[:, None]
         has = w.sum(axis=0) > 0
         share = (w * adopted).sum(axis=0)[has] / w.sum(axis=0)[has]
         out[f"adoption_10y_intensity:{level}"] = float(share.mean()) if has.any() else float("nan")
