@@ -108,6 +108,11 @@ class SectorParams(Strict):
     )
     reserve_months: NonNegative = _field(1.5, "mean reserve at start, in months of base care revenue", "assumption")
 
+    @property
+    def agents(self) -> int:
+        """Organisation agents of this sector: the organisations over how many one agent stands for, at least one."""
+        return max(1, round(self.organisations / self.organisations_per_agent))
+
 
 class Region(Strict):
     name: str
@@ -417,7 +422,7 @@ class Scenario(Strict):
         """Organisation agents per sector and in all: the network pairs every two agents of a sector."""
         total = 0
         for name, sector in self.sectors.items():
-            agents = max(1, round(sector.organisations / sector.organisations_per_agent))
+            agents = sector.agents
             total += agents
             if agents > MAX_SECTOR_AGENTS:
                 raise _ref_error(

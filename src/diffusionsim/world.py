@@ -50,7 +50,7 @@ def build_organisations(model: DiffusionModel) -> None:
     shares = np.array([r.population_share for r in sc.regions])
     sector, region, weight = [], [], []
     for name, params in defined_sectors(sc):
-        n_agents = max(1, round(params.organisations / params.organisations_per_agent))
+        n_agents = params.agents
         counts = split_by_share(n_agents, shares)
         for r, c in enumerate(counts):
             sector += [SECTORS.index(name)] * c
