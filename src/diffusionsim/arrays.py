@@ -36,13 +36,17 @@ def mean_by_sector_and_region(model: DiffusionModel, values: np.ndarray, default
     return mean.reshape(shape + np.shape(values)[1:])
 
 
+def one_hot(group: np.ndarray, n_groups: int) -> sp.csr_matrix:
+    """[group, item] membership matrix: M @ values sums per group the values of its items."""
+    n = len(group)
+    return sp.csr_matrix((np.ones(n), (group, np.arange(n))), shape=(n_groups, n))
+
+
 def sector_region_cells(model: DiffusionModel) -> sp.csr_matrix:
     """[sector·region, org] one-hot membership of each organisation in its (sector, region) cell (cached)."""
     cached = model.__dict__.get("_sector_region_cells")
     if cached is None:
-        n_cells = len(SECTORS) * len(model.settings.regions)
-        cell = model.org_sector * len(model.settings.regions) + model.org_region
-        n = len(cell)
-        cached = sp.csr_matrix((np.ones(n), (cell, np.arange(n))), shape=(n_cells, n))
+        n_regions = len(model.settings.regions)
+        cached = one_hot(model.org_sector * n_regions + model.org_region, len(SECTORS) * n_regions)
         model._sector_region_cells = cached
     return cached

@@ -20,7 +20,6 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 from mesa import DataCollector, Model
 from mesa.agentset import AgentSet
 
@@ -30,6 +29,7 @@ from .adoption import step_adoption
 from .agents import CareOrganisation, Citizen
 from .agents.citizen import accept_offers, acceptance_chance
 from .agents.company import MARKET_READINESS
+from .arrays import one_hot
 from .at_home import at_home_totals, count_contacts
 from .bookkeeping import book_month
 from .diffusion import spread_awareness
@@ -126,10 +126,7 @@ class DiffusionModel(Model):
             self.relevant &= self.org_eligible > 0
         self.relevant_w = self.org_weight[:, None] * self.relevant  # [org, innovation] real organisations counted
         self.relevant_weight = np.maximum(self.relevant_w.sum(axis=0), 1e-12)
-        n_regions = len(self.settings.regions)
-        self.region_members = sp.csr_matrix(
-            (np.ones(n_org), (self.org_region, np.arange(n_org))), shape=(n_regions, n_org)
-        )  # [region, org] one-hot
+        self.region_members = one_hot(self.org_region, len(self.settings.regions))  # [region, org]
         self.reach_draw = self.rng.random((n_cit, n_inn))
         # Fixed for the run: each citizen's provider in each innovation's target sector (every citizen has one), whether
         # it is among the first reached before scaling, and its monthly chance to accept an offer.
