@@ -138,7 +138,7 @@ def expectation(model: DiffusionModel, org: np.ndarray, k: np.ndarray, prior: np
     lacking = 1.0 - model.own_weight[org, k]
     sharing = model.org_shared_evidence[org]
     if sharing.any():
-        pooled, weight = regional_experience(model)
+        pooled, weight = pooled_experience(model)
         cell = model.org_sector[org] * pooled.shape[1] + model.org_region[org]
         peer_w = weight.reshape(-1, weight.shape[-1])[cell, k] * sharing
         peer = pooled.reshape(-1, pooled.shape[-1])[cell, k] * sharing
@@ -146,10 +146,10 @@ def expectation(model: DiffusionModel, org: np.ndarray, k: np.ndarray, prior: np
     return model.learned[org, k] + lacking * prior
 
 
-def regional_experience(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
+def pooled_experience(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
     """[sector, region, innovation] the pooled experience of the organisations with own experience: the mean of their
     (learned, own_weight), as one expectation with its weight. Computed once a month."""
-    cached = model.__dict__.get("_regional_experience")
+    cached = model.__dict__.get("_pooled_experience")
     if cached is not None and cached[0] == model.month:
         return cached[1]
     has = mean_by_sector_and_region(model, (model.own_weight > 0).astype(float), 0.0)
@@ -157,5 +157,5 @@ def regional_experience(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:
     learned = mean_by_sector_and_region(model, model.learned, 0.0)
     weight = mean_by_sector_and_region(model, model.own_weight, 0.0)
     result = (learned / share, weight / share)
-    model._regional_experience = (model.month, result)
+    model._pooled_experience = (model.month, result)
     return result
