@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .arrays import mean_by_sector_and_region, running_total_by_group
-from .pockets import hour_value
+from .pockets import hour_value, payer_funds
 from .policies.compensation import compensation_rate
 from .stages import offers
 
@@ -99,7 +99,7 @@ def realised_per_user(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> 
     """
     cat = model.catalogue
     steady, lost = model.steady_per_user[org, k], model.lost_per_user[org, k]
-    running = cat.running_cost[k] * ~model.contracted[model.org_payer[org], k]
+    running = cat.running_cost[k] * ~payer_funds(model, org, k)
     delay = cat.savings_delay[k]
     built_up = np.where(delay > 0, np.minimum(model.use_months[org, k] / np.maximum(delay, 1), 1.0), 1.0)
     kept = 1.0 - compensation_rate(model)[org]

@@ -26,7 +26,7 @@ import numpy as np
 from scipy.special import expit
 
 from .accounts import affordable, expectation, note_spending
-from .pockets import expected_users, implementation_cost, partner_consent, provider_prior
+from .pockets import expected_users, implementation_cost, partner_consent, payer_funds, provider_prior
 from .policies.pilot_money import grant_pilots
 from .stages import Stage, is_adopted
 
@@ -127,11 +127,6 @@ def decide_embedding(model: DiffusionModel, org: np.ndarray, k: np.ndarray, afte
         model.move_cells(dropped, kd, Stage.ABANDONED)
         model.counters["pilots_embedded"] += float(model.org_weight[org[embed]].sum())
         model.counters["pilots_abandoned"] += float(model.org_weight[org[~embed]].sum())
-
-
-def payer_funds(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Whether the organisation's payer has contracted the innovation this year (structural funding)."""
-    return model.contracted[model.org_payer[org], k]
 
 
 def implement(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> None:

@@ -31,6 +31,11 @@ def hour_value(model: DiffusionModel, org: np.ndarray) -> np.ndarray:
     return b.wage_per_hour * (1.0 + b.shortage_premium * model.org_shortage[org])
 
 
+def payer_funds(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Whether the organisation's payer has contracted the innovation this year (structural funding)."""
+    return model.contracted[model.org_payer[org], k]
+
+
 def provider_prior(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
     """What organisation `org` expects innovation `k` to bring it per user-month (EUR), averaged over its horizon.
 
@@ -40,7 +45,7 @@ def provider_prior(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.
     """
     cat = model.catalogue
     horizon = model.org_horizon[org].astype(float)
-    funded = model.contracted[model.org_payer[org], k]
+    funded = payer_funds(model, org, k)
     hours = model.evidence[k] * cat.hours_saved[k] * hour_value(model, org)
     revenue = revenue_change(model, org, k, horizon)
     own_loss = model.org_sector[org] == cat.substitutes[k]
