@@ -18,7 +18,7 @@ from scipy.special import expit
 
 from .innovation import savings_months
 from .policies.compensation import expected_compensation
-from .policies.contracts import counted_share_of_others_savings, loser_share_passed
+from .policies.contracts import shared_share
 from .policies.payment import revenue_change
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def partner_consent(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np
     moving = cat.substituted_spending[kk] * savings_months(horizon, cat.savings_delay[kk])  # care that moves away
     lost = vf * moving  # the revenue that goes with it under the loser's payment regime
     back = expected_compensation(model, None, vf * cat.substituted_spending[kk], horizon, cat.savings_delay[kk])
-    back = back + loser_share_passed(model.settings) * lost
+    back = back + shared_share(model.settings) * lost
     share = np.where(moving > 0, (back - lost) / np.maximum(moving, 1e-12), 0.0)
     out[needs] = 2.0 * expit(np.minimum(share, 0.0) / model.settings.behaviour.decision_noise)
     return out
@@ -103,8 +103,8 @@ def payer_savings_and_cost(
     cat = model.catalogue
     has_sub = cat.substitutes >= 0
     substituted_payer = np.where(has_sub, model.sector_payer[np.maximum(cat.substitutes, 0)], -1)
-    counted = np.where(substituted_payer == payer_type, 1.0, counted_share_of_others_savings(model.settings) * has_sub)
-    counted = counted * (1.0 - loser_share_passed(model.settings) * cat.referral)
+    counted = np.where(substituted_payer == payer_type, 1.0, shared_share(model.settings) * has_sub)
+    counted = counted * (1.0 - shared_share(model.settings) * cat.referral)
     months = savings_months(horizon, cat.savings_delay)
     loser_vf = model.sector_region_volume_factor[np.maximum(cat.substitutes, 0), region]
     saving = cat.substituted_spending * loser_vf * counted * months

@@ -88,11 +88,6 @@ class PublicFund(Agent):
         self.budget_left = budget_per_year
         self.party = model.ledger.add_party("public_fund", "public fund")
 
-    @property
-    def grant_share(self) -> float:
-        """Share of a project the fund pays: what the private co-financing rule leaves."""
-        return 1.0 - self.model.settings.policy.cofinancing.private_share
-
     def step(self) -> None:
         """A new budget year every 12 months; unspent money does not carry over (assumption)."""
         if self.model.month % 12 == 1:

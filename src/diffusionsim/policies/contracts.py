@@ -25,25 +25,21 @@ def payer_horizon(sc: Scenario, own_horizon: int) -> int:
     return max(own_horizon, sc.policy.contracts.payer_horizon_months)
 
 
-def counted_share_of_others_savings(sc: Scenario) -> float:
-    """The share of savings in another payer's domain that a funding payer counts as its own."""
-    c = sc.policy.contracts
-    return c.shared_savings_share if c.shared_savings else 0.0
-
-
-def loser_share_passed(sc: Scenario) -> float:
-    """Under shared savings, the share of a payer's savings on care that moved between providers (referral
-    innovations such as hospital care at home) that it passes to the provider that lost the care (assumption)."""
+def shared_share(sc: Scenario) -> float:
+    """Under shared savings, the share of its realised savings a payer passes on (0 without shared savings): to the
+    payer that funds an innovation saving in its domain, which counts that share as its own; and, for care that moved
+    between providers (referral innovations such as hospital care at home), to the provider that lost the care
+    (assumption)."""
     c = sc.policy.contracts
     return c.shared_savings_share if c.shared_savings else 0.0
 
 
 def share_with_losers(model: DiffusionModel, substituted: np.ndarray) -> None:
-    """Pass `loser_share_passed` of each payer's savings on moved care to the providers that lost it.
+    """Pass `shared_share` of each payer's savings on moved care to the providers that lost it.
 
     `substituted` is [org, innovation]: this month's substituted spending per organisation of the substituted sector.
     """
-    share = loser_share_passed(model.settings)
+    share = shared_share(model.settings)
     referral = np.flatnonzero(model.catalogue.referral)
     if share <= 0 or len(referral) == 0:
         return
@@ -58,7 +54,7 @@ def transfer_savings(model: DiffusionModel, substituted: np.ndarray) -> None:
 
     `substituted` is [org, innovation]: this month's substituted spending per organisation of the substituted sector.
     """
-    share = counted_share_of_others_savings(model.settings)
+    share = shared_share(model.settings)
     if share <= 0:
         return
     cat = model.catalogue
