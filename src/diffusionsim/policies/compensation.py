@@ -17,12 +17,11 @@ if TYPE_CHECKING:
     from ..model import DiffusionModel
 
 
-def pay_compensation(model: DiffusionModel, lost: np.ndarray) -> np.ndarray:
-    """Pay this month's compensation for `lost` revenue per organisation (EUR); returns what each was paid."""
+def pay_compensation(model: DiffusionModel, lost: np.ndarray) -> float:
+    """Pay this month's compensation for `lost` revenue per organisation (EUR); returns what was paid."""
     comp = model.settings.policy.compensation
-    paid = np.zeros(len(lost))
     if comp.fraction <= 0 or model.compensation_left <= 0:
-        return paid
+        return 0.0
     losing = lost > 0
     first = losing & (model.first_loss_month < 0)
     model.first_loss_month[first] = model.month
@@ -30,12 +29,11 @@ def pay_compensation(model: DiffusionModel, lost: np.ndarray) -> np.ndarray:
     claims = np.where(eligible, comp.fraction * lost, 0.0)
     total = claims.sum()
     if total <= 0:
-        return paid
-    model.compensation_paid_share = min(1.0, model.compensation_left / total)  # pro rata when the fund runs out
-    paid = claims * model.compensation_paid_share
-    model.compensation_left -= model.ledger.record(
-        model.month, "compensation", model.transition_fund_party, model.org_party, paid
-    )
+        return 0.0
+    share = model.compensation_paid_share = min(1.0, model.compensation_left / total)  # pro rata as the fund ends
+    fund, month = model.transition_fund_party, model.month
+    paid = model.ledger.record(month, "compensation", fund, model.org_party, claims * share)
+    model.compensation_left -= paid
     return paid
 
 
