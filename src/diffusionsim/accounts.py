@@ -45,15 +45,21 @@ def open_accounts(model: DiffusionModel) -> None:
     else:
         months = mean_months
     model.org_reserve0 = months * model.org_base_spending
-    model.org_margin = np.array([sc.sectors[s].operating_margin for s in model.sector_names])
-    model.org_floor = b.reserve_floor_months * model.org_base_spending
-    model.org_base_costs = (1.0 - model.org_margin) * model.org_base_spending
-    model.base_costs_total = float(model.org_base_costs.sum())
-    fixed_flows_per_user(model)
+    set_account_parameters(model)
     model.learned = np.zeros(model.stage.shape)  # Σ α(1-α)^age · realised, EUR per user-month
     model.own_weight = np.zeros(model.stage.shape)  # 1 - (1-α)^months of own use
     model.use_months = np.zeros(model.stage.shape)  # months of own use (pilot and regular)
     model.lowest_headroom = np.inf  # reserve less floor after any innovation spending (a test guards it >= 0)
+
+
+def set_account_parameters(model: DiffusionModel) -> None:
+    """Margins, floors and the fixed flows per user from the scenario; read again when a timeline changes them."""
+    sc = model.settings
+    model.org_margin = np.array([sc.sectors[s].operating_margin for s in model.sector_names])
+    model.org_floor = sc.behaviour.reserve_floor_months * model.org_base_spending
+    model.org_base_costs = (1.0 - model.org_margin) * model.org_base_spending
+    model.base_costs_total = float(model.org_base_costs.sum())
+    fixed_flows_per_user(model)
 
 
 def reserve(model: DiffusionModel, org: np.ndarray | slice = slice(None)) -> np.ndarray:

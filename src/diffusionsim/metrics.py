@@ -24,6 +24,11 @@ def month(model: DiffusionModel) -> int:
     return model.month
 
 
+def date(model: DiffusionModel) -> str:
+    """The calendar month ("YYYY-MM") at whose end the row's state holds."""
+    return model.date
+
+
 def _org_adoption(model: DiffusionModel) -> np.ndarray:
     """Per innovation: share of the real organisations that could use it (model.relevant) that implemented or scaled
     it."""
@@ -45,11 +50,17 @@ def _users_by_ses(model: DiffusionModel) -> np.ndarray:
     return np.bincount(model.cit_ses, weights=model.users.sum(axis=1, dtype=np.int64), minlength=3)
 
 
+def _contracted(model: DiffusionModel) -> np.ndarray:
+    """Per innovation: share of the organisations that could use it whose payer funds it structurally."""
+    return model.contracted_share()
+
+
 MONTHLY_ARRAYS = {
     "org_adoption": _org_adoption,
     "aware": _aware,
     "citizen_adoption": _citizen_adoption,
     "users_by_ses": _users_by_ses,
+    "contracted": _contracted,
 }
 
 
@@ -172,6 +183,7 @@ def reporters(model: DiffusionModel, collect: Collect = "all") -> dict[str, Any]
         return adoption_reporters(model)
     out: dict[str, Any] = {
         "month": month,
+        "date": date,
         "pilots_started": partial(counter, name="pilots_started"),
         "pilots_embedded": partial(counter, name="pilots_embedded"),
         "pilots_abandoned": partial(counter, name="pilots_abandoned"),
@@ -189,7 +201,7 @@ def reporters(model: DiffusionModel, collect: Collect = "all") -> dict[str, Any]
         "public_money_spent": public_money_spent,
     }
     for k, iid in enumerate(model.catalogue.ids):
-        for name in ("org_adoption", "aware", "citizen_adoption"):
+        for name in ("org_adoption", "aware", "citizen_adoption", "contracted"):
             out[f"{name}:{iid}"] = partial(innovation_share, name=name, k=k)
     for party_type in PARTY_TYPES:
         out[f"money:{party_type}"] = partial(money, party_type=party_type)

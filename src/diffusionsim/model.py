@@ -2,7 +2,8 @@
 
 One month, in this order (docs/ODD.md, "Process overview and scheduling"):
 
-1. financiers: once a year (months 1, 13, ...) payers draw which innovations they fund structurally and the public
+0. the scenario's timeline: a change dated this month takes effect (apply_settings);
+1. financiers: once a year (each January, and in the first month) payers draw which innovations they fund structurally and the public
    fund and the payers open a new budget year for grants and pilots; investors back companies short of cash;
 2. companies develop their products (on their own or through co-financed public projects) and pay their costs, or
    exit when cash runs out;
@@ -23,8 +24,8 @@ import numpy as np
 from mesa import DataCollector, Model
 from mesa.agentset import AgentSet
 
-from . import metrics
-from .accounts import open_accounts
+from . import calendar, metrics
+from .accounts import open_accounts, set_account_parameters
 from .adoption import step_adoption
 from .agents import CareOrganisation, Citizen
 from .agents.citizen import accept_offers, acceptance_chance
@@ -35,9 +36,17 @@ from .bookkeeping import book_month
 from .diffusion import spread_awareness
 from .innovation import Catalogue
 from .ledger import Ledger
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, load_scenario, timeline_states
 from .stages import Stage, check_transitions, offers
-from .world import build_citizens, build_companies, build_financiers, build_network, build_organisations
+from .world import (
+    build_citizens,
+    build_companies,
+    build_financiers,
+    build_network,
+    build_organisations,
+    set_financier_parameters,
+    set_org_parameters,
+)
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
 
@@ -67,8 +76,10 @@ class DiffusionModel(Model):
             scenario = load_scenario(scenario or DEFAULT_SCENARIO)
         super().__init__(rng=scenario.simulation.seed if rng is None else rng)
         self.settings = scenario
+        self.start = scenario.simulation.start
         self.months = scenario.simulation.months
         self.month = 0
+        self.changes = dict(timeline_states(scenario))  # model month -> the scenario from then on
         self.check_stages = check_stages
         self.catalogue = Catalogue.from_scenario(scenario)
         self.ledger = Ledger(self.months)
@@ -131,8 +142,7 @@ class DiffusionModel(Model):
         # Fixed for the run: each citizen's provider in each innovation's target sector (every citizen has one), whether
         # it is among the first reached before scaling, and its monthly chance to accept an offer.
         self.target_provider = self.provider[:, cat.target]
-        self.in_first_reach = self.reach_draw < self.settings.behaviour.implemented_reach
-        self.acceptance = acceptance_chance(self)
+        self.set_citizen_parameters()
         self.eligible_count = self.eligible.sum(axis=0)  # per innovation
         self.eligible_pairs = np.nonzero(self.eligible)  # (citizen, innovation), fixed for the run
         self.eligible_by_ses = np.bincount(self.cit_ses, weights=self.eligible.sum(axis=1), minlength=3)
@@ -142,6 +152,38 @@ class DiffusionModel(Model):
         self.contracted_months = np.zeros(n_inn)  # Σ over months of the share of target organisations funded
         open_accounts(self)
         count_contacts(self)
+
+    def set_citizen_parameters(self) -> None:
+        """Who is among the first reached before scaling, and each citizen's monthly chance to accept an offer."""
+        self.in_first_reach = self.reach_draw < self.settings.behaviour.implemented_reach
+        self.acceptance = acceptance_chance(self)
+
+    def apply_settings(self, scenario: Scenario) -> None:
+        """A timeline change: from this month on the model runs under `scenario` (same world, new parameters).
+
+        Every parameter a timeline may change (scenario.TIMELINE_KEYS) is read again here; state (stages, users,
+        accounts, budgets left, evidence) carries over. A readiness raised by the change brings the product that
+        far (a product that matured or became reimbursable at that date); readiness never falls."""
+        before, self.settings = self.settings, scenario
+        self.catalogue = Catalogue.from_scenario(scenario)
+        self.readiness = np.maximum(self.readiness, self.catalogue.readiness0)
+        for company in self.companies:
+            if company.reached_market_month is None and company.on_market:
+                company.reached_market_month = self.month
+        set_org_parameters(self)
+        set_financier_parameters(self, before)
+        set_account_parameters(self)
+        self.set_citizen_parameters()
+        count_contacts(self)
+
+    @property
+    def date(self) -> str:
+        """The calendar month of the current model month ("YYYY-MM")."""
+        return calendar.date_of(self.start, self.month)
+
+    def new_budget_year(self) -> bool:
+        """Budgets and contracts run by calendar year: they open in January, and in the first month of a run."""
+        return self.month == 1 or calendar.calendar_month(self.start, self.month) == 1
 
     @property
     def organisations(self) -> AgentSet:
@@ -201,6 +243,8 @@ class DiffusionModel(Model):
     # ------------------------------------------------------------------------------------------ the month
     def step(self) -> None:
         self.month += 1
+        if self.month in self.changes:
+            self.apply_settings(self.changes[self.month])
         for payer in self.payers:
             payer.step()
         self.public_fund.step()

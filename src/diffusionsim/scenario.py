@@ -11,10 +11,14 @@ import copy
 import hashlib
 import json
 import tomllib
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import calendar
 
 SECTORS = (
     "hospital",
@@ -70,8 +74,25 @@ MAX_SEED = 2**64 - 1  # seeds are stored as unsigned 64-bit integers in sweep re
 
 
 class Simulation(Strict):
+    start: str = _field(
+        "2027-01", "year-month", "assumption: present-day scenarios start at the coming new year", validate_default=True
+    )
     months: int = _field(120, "months", "assumption: monthly steps, 10-year horizon (DESIGN.md)", ge=1, le=1200)
     seed: int = _field(12345, "-", "assumption: any fixed seed", ge=0, le=MAX_SEED)
+
+    @field_validator("start")
+    @classmethod
+    def _is_a_date(cls, value: str) -> str:
+        try:
+            calendar.parse(value)
+        except ValueError as exc:
+            raise _ref_error("simulation.start", value, str(exc)) from None
+        return value
+
+    @property
+    def end(self) -> str:
+        """The last calendar month of the run."""
+        return calendar.end_date(self.start, self.months)
 
 
 class Scale(Strict):
@@ -399,6 +420,26 @@ class Innovation(Strict):
     evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
 
 
+class TimelineChange(Strict):
+    """Keys a scenario changes at a date: ``[[timeline]] at = "2010-01"``, ``set = ["policy.payment.regime=bundled"]``.
+
+    Each item of ``set`` is written as for ``--set``. Changes are cumulative: a key keeps its new value until a later
+    change sets it again. Only keys that do not rebuild the world may change (:data:`TIMELINE_KEYS`).
+    """
+
+    at: str = _field(..., "year-month", "the scenario's own timeline")
+    set: list[str] = Field(min_length=1)
+
+    @field_validator("at")
+    @classmethod
+    def _is_a_date(cls, value: str) -> str:
+        try:
+            calendar.parse(value)
+        except ValueError as exc:
+            raise PydanticCustomError("rule", str(exc)) from None
+        return value
+
+
 class Scenario(Strict):
     """A whole scenario. Sections default to the baseline assumptions; files override what they state."""
 
@@ -416,6 +457,18 @@ class Scenario(Strict):
     policy: Policy = Policy()
     companies: list[Company] = Field(min_length=1)
     innovations: list[Innovation] = Field(min_length=1)
+    timeline: list[TimelineChange] = []
+
+    @model_validator(mode="after")
+    def _timeline_within_run(self) -> Scenario:
+        sim = self.simulation
+        dates = [change.at for change in self.timeline]
+        for n, at in enumerate(dates):
+            if not 1 <= calendar.month_of(sim.start, at) <= sim.months:
+                raise _ref_error(f"timeline.{n}.at", at, f"a date within the run, {sim.start} to {sim.end}")
+            if at in dates[:n]:
+                raise _ref_error(f"timeline.{n}.at", at, "a date not used by an earlier change (put all its keys in one)")
+        return self
 
     @model_validator(mode="after")
     def _fits_in_memory(self) -> Scenario:
@@ -612,8 +665,85 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 
 def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a parsed scenario; every problem is reported with its key path, value and what is allowed."""
-    return validate_as(Scenario, data, source)
+    """Validate a parsed scenario; every problem is reported with its key path, value and what is allowed.
+
+    The scenario is checked as it stands after each change of its timeline too, so a bad change fails at load time,
+    not years into a run."""
+    scenario = validate_as(Scenario, data, source)
+    timeline_states(scenario, source)
+    return scenario
+
+
+# ---------------------------------------------------------------------------------------------- timelines
+
+# What a timeline may change: the parameters the model reads again when they change (world.set_parameters). Keys that
+# build the world (its size, sectors' organisations and clients, the network, the citizens' traits, who owns and
+# targets what) are fixed for a run: changing them midway would need a different world.
+TIMELINE_KEYS = (
+    "policy.*",
+    "financiers.insurer.*",
+    "financiers.care_office.*",
+    "financiers.municipality.*",
+    "financiers.public_fund.*",
+    "financiers.investors.appetite*",
+    "financiers.investors.ticket",
+    "financiers.investors.runway_months",
+    "behaviour.*",
+    "diffusion.*",
+    "cooperation.*",
+    "regions.*.cooperation",
+    "network.pilot_influence",
+    "citizens.acceptance_rate",
+    "sectors.*.horizon_months",
+    "sectors.*.staff_shortage",
+    "sectors.*.operating_margin",
+    "innovations.*.*",
+)
+FIXED_KEYS = (
+    "behaviour.frictions",
+    "behaviour.capability_*",
+    "behaviour.reserve_sd",
+    "innovations.*.id",
+    "innovations.*.owner",
+    "innovations.*.kind",
+    "innovations.*.target_sector",
+    "innovations.*.substitutes_sector",
+    "innovations.*.eligible_*",
+)
+
+
+def may_change(path: str) -> bool:
+    """Whether a timeline may set this dotted key path."""
+    allowed = any(fnmatchcase(path, p) for p in TIMELINE_KEYS)
+    return allowed and not any(fnmatchcase(path, p) for p in FIXED_KEYS)
+
+
+def timeline_states(scenario: Scenario, source: str = "<scenario>") -> list[tuple[int, Scenario]]:
+    """In date order, per change of the timeline: the model month it takes effect and the whole scenario from then
+    on (changes add up; each state is validated like a file, its problems reported at their timeline entry)."""
+    data = scenario.model_dump(mode="json", exclude={"timeline"})
+    start = scenario.simulation.start
+    states = []
+    for n, change in sorted(enumerate(scenario.timeline), key=lambda item: item[1].at):
+        where = f"timeline.{n} (at {change.at})"
+        for m, text in enumerate(change.set):
+            _apply_timeline_set(data, text, f"{source}: {where}: set.{m} = {text!r}")
+        states.append((calendar.month_of(start, change.at), validate_as(Scenario, data, f"{source}: {where}")))
+    return states
+
+
+def _apply_timeline_set(data: dict[str, Any], text: str, where: str) -> None:
+    try:
+        keys, value = parse_override(text)
+        if not may_change(".".join(keys)):
+            raise ScenarioError(
+                "allowed: a key that does not rebuild the world (policy, financiers, behaviour, diffusion, cooperation, "
+                "an innovation's economics or readiness; not scale, organisations, citizens' traits or ids)"
+            )
+        apply_override(data, keys, value)
+    except ScenarioError as exc:
+        message = str(exc)
+        raise ScenarioError(f"{where}: {message if message.startswith('allowed') else 'allowed: ' + message}") from None
 
 
 def validate_as[M: BaseModel](schema: type[M], data: dict[str, Any], source: str) -> M:
@@ -671,6 +801,8 @@ def _allowed(err: dict[str, Any]) -> str:
             return f"a number {sym} {ctx[key]}"
     if "expected" in ctx:
         return ctx["expected"]
+    if err["type"] == "rule":  # a rule stated in our own words (PydanticCustomError)
+        return err["msg"]
     if "min_length" in ctx:
         return f"at least {ctx['min_length']} item(s)"
     return err["msg"].lower()

@@ -78,10 +78,18 @@ def build_organisations(model: DiffusionModel) -> None:
     model.org_region = np.array(region)
     model.org_weight = np.array(weight)
     model.org_capability = capability
+    model.org_party = np.array(model.organisations.get("party"))
+    set_org_parameters(model)
+
+
+def set_org_parameters(model: DiffusionModel) -> None:
+    """What the scenario's parameters make of each organisation: staff shortage, horizon, its region's cooperation
+    effects and its payment regime. Read again when a timeline changes them."""
+    sc = model.settings
+    params = [sc.sectors[s] for s in model.sector_names]
     model.org_shortage = np.array([p.staff_shortage for p in params])
     model.org_horizon = np.array([p.horizon_months for p in params])
-    model.org_party = np.array(model.organisations.get("party"))
-    effects = [sc.cooperation[sc.regions[r].cooperation] for r in region]
+    effects = [sc.cooperation[sc.regions[r].cooperation] for r in model.org_region]
     model.org_knowledge = np.array([e.knowledge_sharing for e in effects])
     model.org_shared_evidence = np.array([e.shared_evidence for e in effects])
     model.org_discount = np.array([e.procurement_discount for e in effects])
@@ -92,6 +100,8 @@ def build_organisations(model: DiffusionModel) -> None:
     model.sector_horizon = np.array([sc.sectors[s].horizon_months if s in sc.sectors else 1 for s in SECTORS])
     for agent in model.organisations:
         agent.payment_regime = "bundled" if model.org_volume_factor[agent.index] < 1 else "fee_for_service"
+        agent.staff_shortage = float(model.org_shortage[agent.index])
+        agent.horizon_months = int(model.org_horizon[agent.index])
 
 
 def build_network(model: DiffusionModel) -> sp.csr_matrix | None:
@@ -194,6 +204,7 @@ def build_financiers(model: DiffusionModel) -> None:
             horizon = payer_horizon(sc, spec.horizon_months)
             payers.append(Payer(model, len(payers), kind, region.name, horizon, spec.evidence_demand))
     model.payers = payers
+    model.compensation_left = sc.policy.compensation.budget
     model.sector_payer = np.array([PAYER_TYPES.index(sc.sectors[s].payer) if s in sc.sectors else 0 for s in SECTORS])
     payer_index = {(p.region, p.kind): p.index for p in payers}
     org_payer_type = model.sector_payer[model.org_sector]
@@ -208,21 +219,37 @@ def build_financiers(model: DiffusionModel) -> None:
         [[payer_index[(region.name, kind)] for kind in PAYER_TYPES] for region in sc.regions]
     )  # [region, payer type] -> payer index
     model.transition_fund_party = model.ledger.add_party("public_fund", "transition fund")
-    model.compensation_left = sc.policy.compensation.budget
     model.compensation_paid_share = 1.0  # share of its claims the fund paid last month (below 1 as it runs out)
     model.region_fund_party = np.array(
         [model.ledger.add_party("regional_fund", f"innovation budget:{r.name}", r.name) for r in sc.regions]
     )
     model.regional_budget = np.zeros(len(sc.regions))
-    model.payer_pilot_budget_per_year = np.array(
-        [getattr(sc.financiers, p.kind).innovation_budget_per_year for p in payers]
-    )
     model.payer_pilot_budget = np.zeros(len(payers))  # opened in month 1 (policies/pilot_money.py)
     fund = sc.financiers.public_fund
     model.public_pilot_budget = np.zeros(1)
     model.public_fund = PublicFund(model, fund.grant_budget_per_year, fund.project_cost)
     inv = sc.financiers.investors
     model.investors = [Investor(model, i, inv.appetite, inv.ticket, inv.runway_months) for i in range(inv.count)]
+    set_financier_parameters(model)
+
+
+def set_financier_parameters(model: DiffusionModel, before: Scenario | None = None) -> None:
+    """The financiers' horizons, demands and budgets from the scenario. Read again when a timeline changes them:
+    a changed compensation budget adds the difference to what is left (a top-up, or a cut)."""
+    sc = model.settings
+    for payer in model.payers:
+        spec = getattr(sc.financiers, payer.kind)
+        payer.set_terms(payer_horizon(sc, spec.horizon_months), spec.evidence_demand)
+    model.payer_pilot_budget_per_year = np.array(
+        [getattr(sc.financiers, p.kind).innovation_budget_per_year for p in model.payers]
+    )
+    fund = sc.financiers.public_fund
+    model.public_fund.budget_per_year, model.public_fund.project_cost = fund.grant_budget_per_year, fund.project_cost
+    inv = sc.financiers.investors
+    for investor in model.investors:
+        investor.appetite, investor.ticket, investor.runway = inv.appetite, inv.ticket, inv.runway_months
+    if before is not None:
+        model.compensation_left += sc.policy.compensation.budget - before.policy.compensation.budget
 
 
 def build_companies(model: DiffusionModel) -> None:

@@ -51,7 +51,7 @@ class Payer(Agent):
         market is funded for the coming year with a logit chance in its own net value over its horizon, relative to
         what funding costs it (:meth:`contract_chance`)."""
         m = self.model
-        if m.month % 12 != 1:
+        if not m.new_budget_year():
             return
         chance = self.contract_chance()
         m.contracted[self.index] = (m.rng.random(len(chance)) < chance) & m.on_market()
@@ -66,6 +66,11 @@ class Payer(Agent):
         proof = np.minimum(m.evidence / max(self.evidence_demand, 1e-9), 1.0)
         noise = m.settings.behaviour.payer_decision_noise
         return self.in_domain * expit((proof * saving - cost) / (noise * np.maximum(cost, 1.0)))
+
+    def set_terms(self, horizon_months: int, evidence_demand: float) -> None:
+        """New horizon and evidence demand (a timeline may change them): what it counts is worked out again."""
+        self.horizon_months, self.evidence_demand = horizon_months, evidence_demand
+        self.__dict__.pop("savings_and_cost", None)
 
     @cached_property
     def savings_and_cost(self) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +94,8 @@ class PublicFund(Agent):
         self.party = model.ledger.add_party("public_fund", "public fund")
 
     def step(self) -> None:
-        """A new budget year every 12 months; unspent money does not carry over (assumption)."""
-        if self.model.month % 12 == 1:
+        """A new budget year each January (and in the first month); unspent money does not carry over (assumption)."""
+        if self.model.new_budget_year():
             self.budget_left = self.budget_per_year
         reopen_yearly_pots(self.model)
 

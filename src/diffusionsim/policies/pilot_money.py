@@ -57,7 +57,7 @@ def grant_pilots(model: DiffusionModel, org: np.ndarray, cost: np.ndarray) -> np
 
 
 def reopen_yearly_pots(model: DiffusionModel) -> None:
-    """A new budget year every 12 months for the payers' and the public fund's pilot money."""
-    if model.month % 12 == 1:
+    """A new budget year each January (and in the first month) for the payers' and the public fund's pilot money."""
+    if model.new_budget_year():
         model.payer_pilot_budget[:] = model.payer_pilot_budget_per_year
         model.public_pilot_budget[:] = model.settings.financiers.public_fund.pilot_budget_per_year
