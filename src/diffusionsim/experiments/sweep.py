@@ -41,6 +41,7 @@ from ..scenario import (
     validate,
     validate_as,
 )
+from .cluster import dask_client
 from .designs import Design, make_design
 from .seeds import replication_seeds
 from .worker import execute, process_pool, run_to_parts, runs_in_this_process, start_server
@@ -253,15 +254,9 @@ def _local_pool(tasks: Iterator[dict], job: Callable, workers: int) -> Iterator[
 
 def _dask(tasks: Iterator[dict], job: Callable, scheduler: str | None, local_workers: int | None) -> Iterator[dict]:
     """Dask distributed: an existing cluster (scheduler address) or a LocalCluster; lost workers' runs are retried."""
-    from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415 - heavy; only when Dask is used
+    from dask.distributed import as_completed  # noqa: PLC0415 - heavy; only when Dask is used
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=local_workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-    client = Client(scheduler or cluster)
-    try:
+    with dask_client(scheduler, local_workers) as client:
         window = 2 * max(len(client.scheduler_info()["workers"]), 1)
         pending = as_completed()
         for task in tasks:
@@ -271,10 +266,6 @@ def _dask(tasks: Iterator[dict], job: Callable, scheduler: str | None, local_wor
                 yield next(pending).result()
         for future in pending:
             yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # ---------------------------------------------------------------------------------------------- the sweep
