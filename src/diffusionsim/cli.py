@@ -128,6 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--resume", action="store_true", help="continue a sweep in OUT, skipping the stored runs")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    cal = sub.add_parser(
+        "calibrate",
+        help="Bayesian calibration (ABC-SMC, pyABC) of scenario keys to observed figures",
+        description="Calibrate the parameters a calibration file names to the observations it marks for use, with "
+        "pyABC's ABC-SMC. Writes OUT/abc.db, posterior.parquet, calibrated.toml, predictive.parquet, manifest.json and "
+        "calibration.html. Run again with the same OUT to continue a stopped or killed calibration.",
+    )
+    cal.add_argument("config", type=Path, help="calibration file (TOML), e.g. scenarios/history/calibration.toml")
+    cal.add_argument("--out", type=Path, required=True, help="output directory (holds the run to resume)")
+    cal_where = cal.add_mutually_exclusive_group()
+    cal_where.add_argument(
+        "--workers", "-w", type=positive_int, help="local processes (default: all cores; 1 = serial)"
+    )
+    cal_where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    cal_where.add_argument("--dask-local", type=positive_int, metavar="N", help="start a Dask LocalCluster, N workers")
+    cal.add_argument("--quiet", action="store_true", help="no per-generation log")
+
     sens = sub.add_parser(
         "sensitivity",
         help="Sobol or Morris indices from a stored sweep",
@@ -170,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             "compare": cmd_compare,
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
+            "calibrate": cmd_calibrate,
             "validate": cmd_validate,
             "viz": cmd_viz,
         }
@@ -293,6 +311,31 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import calibrate, load_config
+
+    load_config(args.config)  # fail fast on a bad file, before any cluster starts
+    check_out_dir(args.out)
+    console = Console(stderr=True, quiet=args.quiet)
+    result = calibrate(
+        args.config,
+        args.out,
+        progress=lambda line: console.print(line, markup=False, highlight=False),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        dask_local=args.dask_local,
+    )
+    m = result.manifest
+    if not args.quiet:
+        print(
+            f"calibrated {len(result.posterior.columns) - 1} parameters in {m['generations']} generations "
+            f"({m['simulations']} simulations, {m['wall_seconds']:.0f} s{', resumed' if result.resumed else ''}); "
+            f"acceptance rate {m['acceptance_rates'][-1]:.3f}, ESS {m['ess'][-1]:.0f} in the last; "
+            f"open {args.out / 'calibration.html'}"
+        )
     return 0
 
 
