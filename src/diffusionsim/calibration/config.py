@@ -190,6 +190,9 @@ def check_parameter(path: Path, n: int, parameter: Parameter, scenario: Scenario
             listed = f" (numbers in '{here or 'the top level'}': {', '.join(choices)})" if choices else ""
             raise ScenarioError(f"{where} a key of the scenario {scenario_path.name}{listed}")
         node = node[part]
+    if isinstance(node, dict):
+        numbers = ", ".join(k for k, v in node.items() if _is_real(v))
+        raise ScenarioError(f"{where} a key holding a real number, not a table (numbers in it: {numbers or 'none'})")
     if not _is_real(node):
         raise ScenarioError(f"{where} a key holding a real number (it holds {node!r})")
     for bound in ("low", "high"):
