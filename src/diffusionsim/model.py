@@ -90,7 +90,9 @@ class DiffusionModel(Model):
             pilots_without_money=0.0,
             implementations_stopped=0.0,
             refused_for_reserve=0.0,
+            reconsidered=0.0,
         )
+        self.milestones: dict[str, float] = {}  # metrics.MILESTONES read off at their dates
         self._build()
         care = self.org_base_spending
         self.month_totals = {"care_spending": float(care.sum()), "staff_hours_saved": 0.0}
@@ -261,6 +263,7 @@ class DiffusionModel(Model):
             self.gain_experience()
             self.update_evidence()
         self.datacollector.collect(self)
+        metrics.record_milestones(self)
         self.running = self.month < self.months
 
     def run(self, months: int | None = None, progress=None) -> DiffusionModel:
