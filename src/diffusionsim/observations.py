@@ -5,6 +5,9 @@ pydantic, and every problem reported as ``FILE: key = value: allowed: ...`` (the
 :func:`diffusionsim.scenario.validate_as`). Loading checks what can be checked from the file alone; whether an
 indicator exists and a date falls inside the run depends on the scenario, so :func:`check_indicators` checks that
 once the model's columns and outcomes are known, before any calibration is spent on a file that cannot be used.
+
+An indicator is either a per-innovation time-series column (``org_adoption:<id>``, ``citizen_adoption:<id>``,
+``contracted:<id>``), read at the observation's month, or a run outcome (any other name), one number per run.
 """
 
 from __future__ import annotations
@@ -80,8 +83,10 @@ class Observation(Strict):
 
     @property
     def is_outcome(self) -> bool:
-        """A run outcome (one number per run) rather than a time-series column."""
-        return ":" not in self.indicator
+        """A run outcome (one number per run) rather than a per-innovation time-series column. Decided by the name's
+        form, not by lookup, because some names (``pilots_started``, ``fte_saved``) are both a column and an outcome:
+        an observation of a whole period is compared with the run's total, not with one month's value."""
+        return self.indicator.partition(":")[0] not in INNOVATION_PREFIXES
 
 
 def _month_or_error(text: str, key: str) -> tuple[int, int]:
@@ -138,14 +143,21 @@ def check_indicators(
     run's start and length) a date outside the run: either would otherwise surface as a KeyError hours later."""
     for obs in observations:
         key = f"observation.{obs.id}"
-        known = outcomes if obs.is_outcome else columns
+        known = outcomes if obs.is_outcome else [c for c in columns if c.partition(":")[0] in INNOVATION_PREFIXES]
         if obs.indicator not in known:
             kind = "a run outcome" if obs.is_outcome else "a time-series column"
+            names = ", ".join(_alike(obs.indicator, known))
             raise ScenarioError(
-                f"{source}: {key}.indicator = {obs.indicator!r}: allowed: {kind} of this model: {', '.join(known)}"
+                f"{source}: {key}.indicator = {obs.indicator!r}: allowed: {kind} of this model: {names}"
             )
         if start is not None:
             _check_in_run(obs, key, source, start, months)
+
+
+def _alike(indicator: str, known: list[str] | tuple[str, ...]) -> list[str]:
+    """The known names with the indicator's prefix (``org_adoption:...``), or all of them: a short list to read."""
+    prefix = indicator.partition(":")[0] + ":"
+    return [k for k in known if k.startswith(prefix)] or list(known)
 
 
 def _check_in_run(obs: Observation, key: str, source: str, start: str, months: int | None) -> None:
