@@ -39,6 +39,7 @@ class Catalogue:
     evidence0: np.ndarray
     owner: list[str]
     readiness0: np.ndarray  # TRL at start
+    initial_adoption: np.ndarray  # share of the organisations that could use it running it at the start
 
     @classmethod
     def from_scenario(cls, sc: Scenario) -> Catalogue:
@@ -78,6 +79,7 @@ class Catalogue:
             evidence0=col("evidence"),
             owner=[i.owner for i in inns],
             readiness0=col("readiness", int),
+            initial_adoption=col("initial_adoption"),
         )
 
     def __len__(self) -> int:

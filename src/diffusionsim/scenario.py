@@ -429,6 +429,11 @@ class Innovation(Strict):
         False, "-", "assumption; 004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality"
     )
     evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
+    initial_adoption: Share = _field(
+        0.0,
+        "share of the organisations that could use it already running it at the start (a history's installed base)",
+        "assumption; a record where one exists (data/observations/)",
+    )
 
 
 class TimelineChange(Strict):
@@ -728,6 +733,7 @@ FIXED_KEYS = (
     "innovations.*.target_sector",
     "innovations.*.substitutes_sector",
     "innovations.*.eligible_*",
+    "innovations.*.initial_adoption",
 )
 
 

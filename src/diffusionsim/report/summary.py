@@ -8,6 +8,7 @@ from rich.table import Table
 from ..experiments.run import RunResult
 from ..ledger import PARTY_TYPES
 from .plots import CITIZEN_PREFIX, ORG_PREFIX
+from .record import record_table
 
 
 def summary_tables(result: RunResult) -> list[Table]:
@@ -61,3 +62,5 @@ def print_summary(result: RunResult, console: Console | None = None) -> None:
     console = console or Console()
     for table in summary_tables(result):
         console.print(table)
+    if result.record is not None:
+        console.print(record_table(result.record))
