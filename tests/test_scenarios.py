@@ -46,6 +46,9 @@ SEED_LINE = r"\d{3}_[0-9a-f]{16}\.txt:\d+"
 LABELS = {
     "meta.name": "the scenario's name",
     "meta.description": "free text about the scenario",
+    "meta.observations": "a path to the observed record (each observation names its own source)",
+    "timeline.at": "the date a change takes effect (each change names its source in the file)",
+    "timeline.set": "the keys a change sets (each key has its own unit and source)",
     "regions.name": "identifies a region (and is what policy.payment.bundled_regions refers to)",
     "companies.id": "identifies a company",
     "innovations.id": "identifies an innovation",

@@ -29,6 +29,7 @@ import numpy as np
 from .arrays import mean_by_sector_and_region, running_total_by_group
 from .pockets import hour_value, payer_funds
 from .policies.compensation import compensation_rate
+from .policies.payment import bills_added
 from .stages import offers
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ def realised_per_user(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> 
     All under its own payment regime.
     """
     cat = model.catalogue
-    steady, lost = model.steady_per_user[org, k], model.lost_per_user[org, k]
+    lost = model.lost_per_user[org, k]
+    steady = model.hours_per_user[org, k] + model.added_per_user[org, k] * bills_added(model, org, k)
     running = cat.running_cost[k] * ~payer_funds(model, org, k)
     delay = cat.savings_delay[k]
     built_up = np.where(delay > 0, np.minimum(model.use_months[org, k] / np.maximum(delay, 1), 1.0), 1.0)
@@ -113,13 +115,13 @@ def realised_per_user(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> 
 
 
 def fixed_flows_per_user(model: DiffusionModel) -> None:
-    """The parts of `realised_per_user` fixed for a run: hours freed plus added care billed, and the full loss of
-    substituted care, per (organisation, innovation), under its payment regime."""
+    """The parts of `realised_per_user` fixed while the parameters are: hours freed, added care where billed, and the
+    full loss of substituted care, per (organisation, innovation), under its payment regime."""
     cat = model.catalogue
     vf = model.org_volume_factor[:, None]
     hours = cat.hours_saved[None, :] * hour_value(model, np.arange(len(vf)))[:, None]
     added = cat.added_spending[None, :] * (model.org_sector[:, None] == cat.target[None, :])
-    model.steady_per_user = hours + vf * added
+    model.hours_per_user, model.added_per_user = hours, vf * added
     model.lost_per_user = (
         vf * cat.substituted_spending[None, :] * (model.org_sector[:, None] == cat.substitutes[None, :])
     )
@@ -134,8 +136,12 @@ def learn(model: DiffusionModel) -> None:
     model.use_months[org, k] += 1
 
 
-def expectation(model: DiffusionModel, org: np.ndarray, k: np.ndarray, prior: np.ndarray) -> np.ndarray:
+def expectation(
+    model: DiffusionModel, org: np.ndarray, k: np.ndarray, prior: np.ndarray, learned: np.ndarray | None = None
+) -> np.ndarray:
     """EUR per user-month an organisation expects: its own experience, and for the weight it lacks, its prior.
+
+    ``learned`` replaces the remembered experience (model.learned) where the caller prices it otherwise.
 
     In regions that share evidence ("if one organisation tests, others can use the results",
     002_ac36531e09462072.txt:65-66) the weight it lacks goes first to the pooled experience of its region's
@@ -149,7 +155,7 @@ def expectation(model: DiffusionModel, org: np.ndarray, k: np.ndarray, prior: np
         peer_w = weight.reshape(-1, weight.shape[-1])[cell, k] * sharing
         peer = pooled.reshape(-1, pooled.shape[-1])[cell, k] * sharing
         prior = peer + (1.0 - peer_w) * prior
-    return model.learned[org, k] + lacking * prior
+    return (model.learned[org, k] if learned is None else learned) + lacking * prior
 
 
 def pooled_experience(model: DiffusionModel) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,8 @@
   clients need that sector's consent (pockets.partner_consent).
 - In regions that share evidence, an organisation may build on a pilot in its region instead of running its own
   (002_ac36531e09462072.txt:65-66).
-- An organisation reviews an innovation it runs that costs it money, and may stop it (review_adopted).
+- An organisation reviews an innovation it runs that costs it money, and may stop it (review_adopted); one that
+  abandoned or stopped an innovation takes it up again once embedding it would pay (reconsider).
 - Without frictions (the Bass limit) an aware organisation implements at once.
 """
 
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
-from .accounts import affordable, expectation, note_spending
+from .accounts import affordable, expectation, note_spending, realised_per_user
 from .pockets import expected_users, implementation_cost, partner_consent, payer_funds, provider_prior
 from .policies.pilot_money import grant_pilots
 from .stages import Stage, is_adopted
@@ -44,6 +45,7 @@ def step_adoption(model: DiffusionModel) -> None:
     start_pilots(model)
     scale_up(model)
     review_adopted(model)
+    reconsider(model)
 
 
 def slack(model: DiffusionModel) -> np.ndarray:
@@ -101,9 +103,11 @@ def end_pilots(model: DiffusionModel) -> None:
     decide_embedding(model, org, k, after_pilot=True)
 
 
-def expected_value(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+def expected_value(
+    model: DiffusionModel, org: np.ndarray, k: np.ndarray, learned: np.ndarray | None = None
+) -> np.ndarray:
     """EUR an organisation expects an innovation to bring it over its horizon, before any implementation cost."""
-    per_user = expectation(model, org, k, provider_prior(model, org, k))
+    per_user = expectation(model, org, k, provider_prior(model, org, k), learned)
     return expected_users(model, org, k) * per_user * model.org_horizon[org]
 
 
@@ -112,11 +116,9 @@ def decide_embedding(model: DiffusionModel, org: np.ndarray, k: np.ndarray, afte
     that is not embedded is abandoned."""
     if len(org) == 0:
         return
-    b = model.settings.behaviour
-    investment = implementation_cost(model, org, k)
-    own_cost = investment * ~payer_funds(model, org, k)
-    value = expected_value(model, org, k) - own_cost
-    embed = model.rng.random(len(org)) < expit(value / (b.decision_noise * np.maximum(investment, 1.0)))
+    own_cost = implementation_cost(model, org, k) * ~payer_funds(model, org, k)
+    value, scale = net_value(model, org, k)
+    embed = model.rng.random(len(org)) < expit(value / scale)
     can = affordable(model, org[embed], own_cost[embed])
     model.counters["refused_for_reserve"] += float(model.org_weight[org[embed][~can]].sum())
     embed[embed] = can
@@ -147,6 +149,16 @@ def scale_up(model: DiffusionModel) -> None:
     model.move((model.stage == Stage.IMPLEMENTED) & (model.rng.random(model.stage.shape) < rate), Stage.SCALED)
 
 
+def net_value(
+    model: DiffusionModel, org: np.ndarray, k: np.ndarray, learned: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(value, scale): what embedding would bring the organisation over its horizon less the implementation it pays
+    itself, and the logit scale of its choice (decision_noise in units of the implementation cost)."""
+    investment = implementation_cost(model, org, k)
+    value = expected_value(model, org, k, learned) - investment * ~payer_funds(model, org, k)
+    return value, model.settings.behaviour.decision_noise * np.maximum(investment, 1.0)
+
+
 def review_adopted(model: DiffusionModel) -> None:
     """Providers review, at ``behaviour.review_rate`` a month, innovations they run that cost them money, and stop
     them with chance 2·expit(-v / (noise · investment)) - 1 for an expected value v < 0 over their horizon (the
@@ -163,3 +175,22 @@ def review_adopted(model: DiffusionModel) -> None:
     stop = model.rng.random(len(org)) < np.maximum(2.0 * expit(-value / scale) - 1.0, 0.0)
     model.move_cells(org[stop], k[stop], Stage.STOPPED)
     model.counters["implementations_stopped"] += float(model.org_weight[org[stop]].sum())
+
+
+def reconsider(model: DiffusionModel) -> None:
+    """Providers that abandoned or stopped an innovation look at it again at ``behaviour.review_rate`` a month, and
+    take it up again (back to AWARE, so a new pilot or the shared-evidence route) with chance 2·expit(v / scale) - 1
+    for a value v > 0 of embedding it now (net_value): what once did not pay may pay after a tariff, a contract or
+    more evidence (assumption: the mirror of review_adopted). They price their own experience at today's rules
+    (what one user-month would land on them now, accounts.realised_per_user, with the weight of their months of
+    use): tariffs and contracts are public, and what they saw was the innovation's effect."""
+    org, k = np.nonzero((model.stage == Stage.ABANDONED) | (model.stage == Stage.STOPPED))
+    looked = model.rng.random(len(org)) < model.settings.behaviour.review_rate
+    org, k = org[looked], k[looked]
+    if len(org) == 0:
+        return
+    learned_now = model.own_weight[org, k] * realised_per_user(model, org, k)
+    value, scale = net_value(model, org, k, learned_now)
+    again = model.rng.random(len(org)) < np.maximum(2.0 * expit(value / scale) - 1.0, 0.0)
+    model.move_cells(org[again], k[again], Stage.AWARE)
+    model.counters["reconsidered"] += float(model.org_weight[org[again]].sum())

@@ -15,7 +15,7 @@ from .at_home import at_home_totals
 from .policies.compensation import pay_compensation
 from .policies.contracts import share_with_losers, transfer_savings
 from .policies.cooperation import collect_contributions
-from .policies.payment import care_payments
+from .policies.payment import billed_cells, care_payments
 
 if TYPE_CHECKING:
     from .model import DiffusionModel
@@ -53,7 +53,8 @@ def book_month(model: DiffusionModel) -> None:
     cat, ledger, month = model.catalogue, model.ledger, model.month
     users = users_per_provider(model)
     substituted = substituted_spending(model)
-    care = care_payments(model, substituted.sum(axis=1), users @ cat.added_spending)
+    added = (users * cat.added_spending[None, :] * billed_cells(model)).sum(axis=1)
+    care = care_payments(model, substituted.sum(axis=1), added)
     ledger.record(month, "care", model.payer_party[model.org_payer], model.org_party, care)
     # What care would have cost without any innovation: the yardstick for "who pays and who gains".
     np.add.at(model.base_care, model.org_party, model.org_base_spending)

@@ -57,3 +57,17 @@ def decimal_years(start: str, months: np.ndarray | list[int]) -> np.ndarray:
 def end_date(start: str, months: int) -> str:
     """The last calendar month of a run of ``months`` months."""
     return date_of(start, months)
+
+
+def end_of_month_year(date: str) -> float:
+    """The end of calendar month ``date`` as a decimal year (2006.0833 for "2006-01")."""
+    year, month = parse(date)
+    return year + month / 12.0
+
+
+def axis_years(frame) -> np.ndarray:
+    """x values in decimal years for the rows of a time-series table: from its ``date`` column, or, for tables written
+    before the calendar existed, its month number in years since the start."""
+    if "date" in frame:
+        return np.array([end_of_month_year(d) for d in frame["date"]])
+    return np.asarray(frame["month"], dtype=float) / 12.0

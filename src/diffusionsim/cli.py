@@ -209,10 +209,12 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .experiments.run import run_scenario, write_run
+    from .observations import for_scenario
     from .report.summary import print_summary
 
     overrides = _overrides(args)
     scenario = load_scenario(args.scenario, overrides)  # fail fast, before any work
+    for_scenario(scenario)  # ... and so does the record it names
     out = args.out or Path("results") / scenario.meta.name
     check_out_dir(out)
     console = Console(stderr=True, quiet=args.quiet)

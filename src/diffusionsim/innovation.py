@@ -22,7 +22,9 @@ class Catalogue:
     target: np.ndarray  # index into SECTORS
     substitutes: np.ndarray  # index into SECTORS, -1 if it substitutes nothing
     substituted_spending: np.ndarray  # EUR per user-month removed from the substituted sector
-    added_spending: np.ndarray  # EUR per user-month added to the target sector
+    added_spending: np.ndarray  # EUR per user-month added to the target sector (0 where nothing can bill it)
+    by_tariff: np.ndarray  # bool: the added care is billed under a national tariff
+    by_contract: np.ndarray  # bool: ... only where the provider's payer has contracted the innovation
     savings_delay: np.ndarray  # months
     at_home_share: np.ndarray  # share of a user's substituted-sector care delivered at home
     eligible_base: np.ndarray  # index into SECTORS: the sector whose clients can use it
@@ -37,6 +39,7 @@ class Catalogue:
     evidence0: np.ndarray
     owner: list[str]
     readiness0: np.ndarray  # TRL at start
+    initial_adoption: np.ndarray  # share of the organisations that could use it running it at the start
 
     @classmethod
     def from_scenario(cls, sc: Scenario) -> Catalogue:
@@ -54,7 +57,9 @@ class Catalogue:
                 [-1 if i.substitutes_sector is None else SECTORS.index(i.substitutes_sector) for i in inns]
             ),
             substituted_spending=col("substituted_spending_per_user_month"),
-            added_spending=col("added_spending_per_user_month"),
+            added_spending=col("added_spending_per_user_month") * np.array([i.billing != "none" for i in inns]),
+            by_tariff=np.array([i.billing == "tariff" for i in inns], dtype=bool),
+            by_contract=np.array([i.billing == "contract" for i in inns], dtype=bool),
             savings_delay=col("savings_delay_months", int),
             at_home_share=col("at_home_share"),
             eligible_base=np.array(
@@ -74,6 +79,7 @@ class Catalogue:
             evidence0=col("evidence"),
             owner=[i.owner for i in inns],
             readiness0=col("readiness", int),
+            initial_adoption=col("initial_adoption"),
         )
 
     def __len__(self) -> int:

@@ -167,6 +167,21 @@ def public_money_spent(model: DiffusionModel) -> float:
     return float(ledger.paid[ledger.type_of == PARTY_TYPES.index("public_fund")].sum())
 
 
+# Outcomes read off at a calendar date, when a run covers it: the KIA's mission for care at home is +50% by 2030
+# (001_9090d7b3c6790adc.txt:705-713); the staff shortage is counted for 2034 (000_991d8b1a8065d35d.txt:7).
+MILESTONES: dict[str, tuple[str, Any]] = {
+    "care_at_home_growth_2030": ("2030-12", care_at_home_growth),
+    "fte_saved_2034": ("2034-12", fte_saved),
+}
+
+
+def record_milestones(model: DiffusionModel) -> None:
+    """Keep the value of each milestone indicator at the end of its calendar month."""
+    for name, (date, indicator) in MILESTONES.items():
+        if model.date == date:
+            model.milestones[name] = float(indicator(model))
+
+
 def adoption_reporters(model: DiffusionModel) -> dict[str, Any]:
     """The month and each innovation's organisational adoption: all that a run's outcome row needs month by month
     (:func:`diffusionsim.experiments.outcomes.run_outcomes` takes the rest from the finished model)."""

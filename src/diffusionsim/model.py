@@ -90,7 +90,9 @@ class DiffusionModel(Model):
             pilots_without_money=0.0,
             implementations_stopped=0.0,
             refused_for_reserve=0.0,
+            reconsidered=0.0,
         )
+        self.milestones: dict[str, float] = {}  # metrics.MILESTONES read off at their dates
         self._build()
         care = self.org_base_spending
         self.month_totals = {"care_spending": float(care.sum()), "staff_hours_saved": 0.0}
@@ -152,7 +154,14 @@ class DiffusionModel(Model):
         self.contracted_months = np.zeros(n_inn)  # Σ over months of the share of target organisations funded
         open_accounts(self)
         count_contacts(self)
+        self.seed_installed_base()
 
+    def seed_installed_base(self) -> None:
+        """Organisations already running an innovation at the start (``initial_adoption``), drawn at random among
+        those that could use it: a history begins with what was there. Draws only where a share is given."""
+        for k in np.flatnonzero(self.catalogue.initial_adoption > 0):
+            running = self.relevant[:, k] & (self.rng.random(len(self.stage)) < self.catalogue.initial_adoption[k])
+            self.stage[running, k] = Stage.IMPLEMENTED
     def set_citizen_parameters(self) -> None:
         """Who is among the first reached before scaling, and each citizen's monthly chance to accept an offer."""
         self.in_first_reach = self.reach_draw < self.settings.behaviour.implemented_reach
@@ -261,6 +270,7 @@ class DiffusionModel(Model):
             self.gain_experience()
             self.update_evidence()
         self.datacollector.collect(self)
+        metrics.record_milestones(self)
         self.running = self.month < self.months
 
     def run(self, months: int | None = None, progress=None) -> DiffusionModel:

@@ -5,11 +5,13 @@ pydantic, and every problem reported as ``FILE: key = value: allowed: ...`` (the
 :func:`diffusionsim.scenario.validate_as`). Loading checks what can be checked from the file alone; whether an
 indicator exists and a date falls inside the run depends on the scenario, so :func:`check_indicators` checks that
 once the model's columns and outcomes are known, before any calibration is spent on a file that cannot be used.
+
+An indicator is either a per-innovation time-series column (``org_adoption:<id>``, ``citizen_adoption:<id>``,
+``contracted:<id>``), read at the observation's month, or a run outcome (any other name), one number per run.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .scenario import Positive, ScenarioError, Strict, read_toml, rule_error, validate_as
+from . import calendar
+from .scenario import Positive, Scenario, ScenarioError, Strict, read_toml, rule_error, validate_as
 
 INNOVATION_PREFIXES = ("org_adoption", "citizen_adoption", "contracted")  # time-series columns named <prefix>:<id>
 RUN_OUTCOMES = (
@@ -30,14 +33,15 @@ RUN_OUTCOMES = (
     "care_at_home_share",
 )
 SHARE_OUTCOMES = ("embedded_share", "companies_reached_market", "care_at_home_share")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_DATE_ALLOWED = 'a calendar month "YYYY-MM" (the month at whose end the figure holds), e.g. "2010-12"'
+_DATE_ALLOWED = f"{calendar.DATE_RULE}: the month at whose end the figure holds, e.g. \"2010-12\""
 
 
 def parse_month(text: str) -> tuple[int, int] | None:
-    """(year, month) of a "YYYY-MM" string, or None: one parser for observation dates and run starts alike."""
-    found = _MONTH.match(text) if isinstance(text, str) else None
-    return (int(found[1]), int(found[2])) if found else None
+    """(year, month) of a "YYYY-MM" string, or None (calendar.parse, without the exception)."""
+    try:
+        return calendar.parse(text)
+    except ValueError:
+        return None
 
 
 def is_share(indicator: str) -> bool:
@@ -75,13 +79,15 @@ class Observation(Strict):
 
         The time-series row with ``month == m`` holds the state at the end of calendar month start + (m - 1), so a
         figure for the end of December 2010 in a run from January 2006 is row 60. Below 1 means before the run."""
-        (y0, m0), (y, m) = _month_or_error(start, "start"), _month_or_error(self.date, "date")
-        return (y - y0) * 12 + (m - m0) + 1
+        _month_or_error(start, "start"), _month_or_error(self.date, "date")
+        return calendar.month_of(start, self.date)
 
     @property
     def is_outcome(self) -> bool:
-        """A run outcome (one number per run) rather than a time-series column."""
-        return ":" not in self.indicator
+        """A run outcome (one number per run) rather than a per-innovation time-series column. Decided by the name's
+        form, not by lookup, because some names (``pilots_started``, ``fte_saved``) are both a column and an outcome:
+        an observation of a whole period is compared with the run's total, not with one month's value."""
+        return self.indicator.partition(":")[0] not in INNOVATION_PREFIXES
 
 
 def _month_or_error(text: str, key: str) -> tuple[int, int]:
@@ -138,14 +144,21 @@ def check_indicators(
     run's start and length) a date outside the run: either would otherwise surface as a KeyError hours later."""
     for obs in observations:
         key = f"observation.{obs.id}"
-        known = outcomes if obs.is_outcome else columns
+        known = outcomes if obs.is_outcome else [c for c in columns if c.partition(":")[0] in INNOVATION_PREFIXES]
         if obs.indicator not in known:
             kind = "a run outcome" if obs.is_outcome else "a time-series column"
+            names = ", ".join(_alike(obs.indicator, known))
             raise ScenarioError(
-                f"{source}: {key}.indicator = {obs.indicator!r}: allowed: {kind} of this model: {', '.join(known)}"
+                f"{source}: {key}.indicator = {obs.indicator!r}: allowed: {kind} of this model: {names}"
             )
         if start is not None:
             _check_in_run(obs, key, source, start, months)
+
+
+def _alike(indicator: str, known: list[str] | tuple[str, ...]) -> list[str]:
+    """The known names with the indicator's prefix (``org_adoption:...``), or all of them: a short list to read."""
+    prefix = indicator.partition(":")[0] + ":"
+    return [k for k in known if k.startswith(prefix)] or list(known)
 
 
 def _check_in_run(obs: Observation, key: str, source: str, start: str, months: int | None) -> None:
@@ -189,3 +202,22 @@ def observed(observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
 def used(observations: list[Observation]) -> list[Observation]:
     """The observations calibration fits; the rest are kept for out-of-sample comparison."""
     return [o for o in observations if o.use]
+
+
+def indicator_names(scenario: Scenario) -> tuple[list[str], list[str]]:
+    """(time-series columns, run outcomes) an observation may name in runs of this scenario, known before any run."""
+    columns = [f"{prefix}:{inn.id}" for prefix in INNOVATION_PREFIXES for inn in scenario.innovations]
+    return columns, list(RUN_OUTCOMES)
+
+
+def for_scenario(scenario: Scenario) -> list[Observation]:
+    """The record a scenario names in ``meta.observations``, checked against its indicators and its run (empty when it
+    names none). Called before a run, so a bad record fails before any work is done."""
+    path = scenario.meta.observations
+    if path is None:
+        return []
+    found = load_observations(path)
+    columns, outcomes = indicator_names(scenario)
+    sim = scenario.simulation
+    check_indicators(found, columns, outcomes, path, start=sim.start, months=sim.months)
+    return found

@@ -61,6 +61,11 @@ class Strict(BaseModel):
 class Meta(Strict):
     name: str = "unnamed"
     description: str = ""
+    observations: str | None = _field(
+        None,
+        "path of an observations file (data/observations/), relative to the scenario file that names it",
+        "the record a run is drawn beside (diffusionsim.observations)",
+    )
 
 
 # Upper bounds the model can hold in memory on an ordinary machine (measured with benchmarks/bench_run.py: a citizen
@@ -392,6 +397,12 @@ class Innovation(Strict):
     substitutes_sector: Sector | None = _field(None, "-", "assumption; 004_0f7fc21ead51925a.txt:1009-1013,1018-1025")
     substituted_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month", "assumption")
     added_spending_per_user_month: NonNegative = _field(0.0, "EUR per user-month to the target sector", "assumption")
+    billing: Literal["tariff", "contract", "none"] = _field(
+        "tariff",
+        "how the added care is paid: a national tariff any provider bills; only where its payer has contracted it "
+        "(a care bundle or free-priced product); or not at all (no 'prestatie' describes it)",
+        "004_0f7fc21ead51925a.txt:1020-1025 (payment follows 'prestaties'), 1895-1903 (bundles by contract)",
+    )
     at_home_share: Share = _field(
         0.0,
         "share of a user's care in the substituted sector that the innovation delivers in the user's own home "
@@ -418,6 +429,11 @@ class Innovation(Strict):
         False, "-", "assumption; 004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality"
     )
     evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
+    initial_adoption: Share = _field(
+        0.0,
+        "share of the organisations that could use it already running it at the start (a history's installed base)",
+        "assumption; a record where one exists (data/observations/)",
+    )
 
 
 class TimelineChange(Strict):
@@ -584,6 +600,7 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: malformed TOML: {exc}; allowed: a valid TOML document") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a UTF-8 text file; allowed: a TOML document") from None
+    _anchor_observations(data, path)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -597,6 +614,13 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         )
     base = _read_toml(base_path, (*seen, path))
     return deep_merge(base, data)
+
+
+def _anchor_observations(data: dict[str, Any], path: Path) -> None:
+    """A file's ``meta.observations`` is relative to that file: made absolute here, so it survives ``extends``."""
+    meta = data.get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("observations"), str):
+        meta["observations"] = str((path.parent / meta["observations"]).resolve())
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -709,6 +733,7 @@ FIXED_KEYS = (
     "innovations.*.target_sector",
     "innovations.*.substitutes_sector",
     "innovations.*.eligible_*",
+    "innovations.*.initial_adoption",
 )
 
 
@@ -810,7 +835,9 @@ def _allowed(err: dict[str, Any]) -> str:
 
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the validated scenario (defaults filled in), so two files that mean the same hash the same."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    data = scenario.model_dump(mode="json")
+    data["meta"].pop("observations", None)  # where the record is stored is not part of what the scenario means
+    text = json.dumps(data, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -23,6 +23,8 @@ class Stage(IntEnum):
 #: shortcut of high-intensity regions (002_ac36531e09462072.txt:65-66): an organisation may skip its own pilot.
 #: IMPLEMENTED/SCALED -> STOPPED: a provider stops an innovation that costs it money (adoption.review_adopted), for
 #: instance when loss compensation ends and the lost revenue returns (assumption).
+#: ABANDONED/STOPPED -> AWARE: a provider reconsiders once the innovation would pay it after all, for instance when a
+#: tariff or a payer's contract appears (adoption.reconsider; assumption).
 ALLOWED = frozenset(
     {
         (Stage.UNAWARE, Stage.AWARE),
@@ -33,6 +35,8 @@ ALLOWED = frozenset(
         (Stage.IMPLEMENTED, Stage.SCALED),
         (Stage.IMPLEMENTED, Stage.STOPPED),
         (Stage.SCALED, Stage.STOPPED),
+        (Stage.ABANDONED, Stage.AWARE),
+        (Stage.STOPPED, Stage.AWARE),
     }
 )
 

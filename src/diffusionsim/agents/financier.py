@@ -60,12 +60,14 @@ class Payer(Agent):
         """Per innovation: chance to contract it this year, expit(v / (payer_decision_noise · cost)), 0 outside its
         domain. Purchasers seek proof of cost control (004_0f7fc21ead51925a.txt:1182-1184): the savings they count are
         discounted by min(1, evidence / evidence_demand), so they count in full once the evidence meets their demand
-        (assumption: the form of the discount)."""
+        (assumption: the form of the discount). A payer can fund only care that a tariff or a contract product
+        describes: an innovation whose billing is "none" is not contracted (004_0f7fc21ead51925a.txt:1020-1025)."""
         m = self.model
         saving, cost = self.savings_and_cost
         proof = np.minimum(m.evidence / max(self.evidence_demand, 1e-9), 1.0)
         noise = m.settings.behaviour.payer_decision_noise
-        return self.in_domain * expit((proof * saving - cost) / (noise * np.maximum(cost, 1.0)))
+        payable = m.catalogue.by_tariff | m.catalogue.by_contract  # a 'prestatie' describes it (004:1020-1025)
+        return self.in_domain * payable * expit((proof * saving - cost) / (noise * np.maximum(cost, 1.0)))
 
     def set_terms(self, horizon_months: int, evidence_demand: float) -> None:
         """New horizon and evidence demand (a timeline may change them): what it counts is worked out again."""

@@ -64,6 +64,7 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
         "ses_gap": metrics.ses_gap(model),
         "public_money_spent": metrics.public_money_spent(model),
     }
+    out |= {name: model.milestones.get(name, float("nan")) for name in metrics.MILESTONES}
     for party in PARTY_TYPES:
         out[f"money:{party}"] = metrics.money(model, party)
         out[f"impact:{party}"] = metrics.impact(model, party)

@@ -15,7 +15,10 @@ from typing import Any
 import pandas as pd
 
 from ..model import DiffusionModel
+from ..observations import for_scenario
 from ..report.plots import plot_adoption
+from ..report.record import plot_record, record_frame
+from .outcomes import run_outcomes
 from ..scenario import Scenario, file_hash, load_scenario, scenario_hash
 
 
@@ -28,6 +31,8 @@ class RunResult:
     parties: pd.DataFrame  # the ledger per party: paid and received per flow kind, net, staff hours
     ledger_monthly: pd.DataFrame  # month x flow kind x payer type x payee type
     manifest: dict[str, Any] = field(default_factory=dict)
+    outcomes: dict[str, float] = field(default_factory=dict)  # the run's outcome row (experiments.outcomes)
+    record: pd.DataFrame | None = None  # the observed record beside the model, when the scenario names one
 
 
 def manifest_for(scenario: Scenario, path: str | Path | None, overrides: list[str], seed: int) -> dict[str, Any]:
@@ -55,6 +60,7 @@ def run_scenario(
     """Load (if given a path), run and tabulate one scenario. The seed is the scenario's `simulation.seed`."""
     path = None if isinstance(scenario, Scenario) else Path(scenario)
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
+    observations = for_scenario(sc)  # a bad record fails here, before the run
     manifest = manifest_for(sc, path, list(overrides), sc.simulation.seed)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -62,12 +68,16 @@ def run_scenario(
     manifest["start_time"] = started.isoformat(timespec="seconds")
     manifest["run_seconds"] = round(time.perf_counter() - t0, 3)
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    outcomes = run_outcomes(model)
+    record = record_frame(observations, timeseries, outcomes, sc.simulation.start) if observations else None
     return RunResult(
         scenario=sc,
         timeseries=timeseries,
         parties=model.ledger.parties_frame(),
         ledger_monthly=model.ledger.monthly_frame(model.month),
         manifest=manifest,
+        outcomes=outcomes,
+        record=record,
     )
 
 
@@ -82,6 +92,10 @@ def write_run(result: RunResult, out: str | Path) -> list[Path]:
         "adoption.png": lambda p: plot_adoption(result.timeseries, p, title=result.scenario.meta.name),
         "manifest.json": lambda p: p.write_text(json.dumps(result.manifest, indent=2) + "\n"),
     }
+    if result.record is not None:
+        observations = for_scenario(result.scenario)
+        files["record.csv"] = lambda p: result.record.to_csv(p, index=False)
+        files["record.png"] = lambda p: plot_record(observations, result.timeseries, p, result.scenario.meta.name)
     written = []
     for name, write in files.items():
         write(out / name)

@@ -37,15 +37,28 @@ def volume_factor(sc: Scenario, org_sector: np.ndarray, org_region: np.ndarray) 
     return factor
 
 
+def bills_added(model: DiffusionModel, org: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Whether the organisation is paid for the care innovation `k` adds: under a national tariff always, under
+    contract billing only where its payer has contracted it (cells, 1-d)."""
+    cat = model.catalogue
+    return cat.by_tariff[k] | (cat.by_contract[k] & model.contracted[model.org_payer[org], k])
+
+
+def billed_cells(model: DiffusionModel) -> np.ndarray:
+    """[org, innovation]: :func:`bills_added` for every cell."""
+    cat = model.catalogue
+    return cat.by_tariff[None, :] | (cat.by_contract[None, :] & model.contracted[model.org_payer])
+
+
 def revenue_change(model: DiffusionModel, org: np.ndarray, k: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Revenue an organisation gains per expected user over `months` (EUR).
 
-    The target sector bills the added care from the start; the substituted sector loses the substituted spending as
+    The target sector bills the added care from the start where it can (a tariff, or its payer's contract); the substituted sector loses the substituted spending as
     each user's savings build up (pockets.savings_months); both scaled by the organisation's volume factor.
     """
     cat = model.catalogue
     sector = model.org_sector[org]
-    added = cat.added_spending[k] * (sector == cat.target[k]) * months
+    added = cat.added_spending[k] * (sector == cat.target[k]) * months * bills_added(model, org, k)
     lost = cat.substituted_spending[k] * (sector == cat.substitutes[k]) * savings_months(months, cat.savings_delay[k])
     return model.org_volume_factor[org] * (added - lost)
 

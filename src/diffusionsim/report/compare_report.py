@@ -28,6 +28,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from ..calendar import axis_years  # noqa: E402
+
 ORG_PREFIX = "org_adoption:"
 CITIZEN_PREFIX = "citizen_adoption:"
 MONEY_PREFIX = "money:"  # cumulative net money, routine care spending included
@@ -50,7 +52,9 @@ OUTCOME_LABELS: dict[str, str] = {
     "fte_share_of_shortage": "Staff saved as share of the 2034 shortage (266,000, 000_991d8b1a8065d35d.txt:7)",
     "care_at_home_share": "Care at home at the end (share of care contacts)",
     "care_at_home_spending_share": "Care at home at the end (share of care spending)",
-    "care_at_home_growth": "More care at home than at the start (KIA Mission II: +50% by 2030)",
+    "care_at_home_growth": "More care at home than at the start, at the end of the run",
+    "care_at_home_growth_2030": "More care at home than at the start, end of 2030 (KIA Mission II: +50% by 2030)",
+    "fte_saved_2034": "Staff saved, end of 2034 (FTE; the shortage then: 266,000, 000_991d8b1a8065d35d.txt:7)",
     "ses_gap": "Adoption gap, high minus low SES (eligible citizens)",
     "public_money_spent": "Public money spent on innovation (EUR million)",
 }
@@ -91,11 +95,12 @@ SHARES = {
     "care_at_home_share",
     "care_at_home_spending_share",
     "care_at_home_growth",
+    "care_at_home_growth_2030",
     "ses_gap",
     "social_share_of_new_products",
 }
 SHARE_PREFIXES = ("adoption_10y", "ses_gap:")
-COUNTS = {"pilots_started", "pilots_embedded", "pilots_abandoned", "fte_saved"}
+COUNTS = {"pilots_started", "pilots_embedded", "pilots_abandoned", "fte_saved", "fte_saved_2034"}
 EUROS = {"public_money_spent"}
 YEARS_PREFIXES = ("years_to_half",)
 _MEAN_CI = ("mean", "ci_low", "ci_high")
@@ -204,21 +209,23 @@ def _long(result: ComparisonLike, column_prefix: str) -> pd.DataFrame:
     """The indicator columns with this prefix as long rows: scenario, replication, month, innovation, value."""
     ts = result.timeseries
     columns = [c for c in ts.columns if c.startswith(column_prefix)]
-    long = ts.melt(["scenario", "replication", "month"], columns, var_name="innovation", value_name="value")
+    ids = ["scenario", "replication", "month"] + (["date"] if "date" in ts else [])
+    long = ts.melt(ids, columns, var_name="innovation", value_name="value")
     long["innovation"] = long["innovation"].str.removeprefix(column_prefix)
     return long
 
 
 def _band(long: pd.DataFrame, key: str, scenarios: list[str], keys: Sequence[str]) -> pd.DataFrame:
     """Mean and 5th/95th percentile of `value` across replications, per scenario × month × key (in `keys` order)."""
-    grouped = long.groupby(["scenario", "month", key], sort=False)["value"]
+    when = ["month"] + (["date"] if "date" in long else [])  # the date follows from scenario and month
+    grouped = long.groupby(["scenario", *when, key], sort=False)["value"]
     band = grouped.agg(mean="mean", n="count").join(
         grouped.quantile(BAND[0]).rename("p05").to_frame().join(grouped.quantile(BAND[1]).rename("p95"))
     )
     band = band.reset_index()
     order = {"scenario": {s: i for i, s in enumerate(scenarios)}, key: {k: i for i, k in enumerate(keys)}}
     band = band.sort_values(["scenario", key, "month"], key=lambda s: s.map(order[s.name]) if s.name in order else s)
-    return band[["scenario", "month", key, "mean", "p05", "p95", "n"]].reset_index(drop=True)
+    return band[["scenario", *when, key, "mean", "p05", "p95", "n"]].reset_index(drop=True)
 
 
 def band_frame(result: ComparisonLike, column_prefix: str = ORG_PREFIX) -> pd.DataFrame:
@@ -234,7 +241,8 @@ def kind_band_frame(result: ComparisonLike, column_prefix: str = ORG_PREFIX) -> 
     """
     long = _long(result, column_prefix)
     long["kind"] = long["innovation"].map(result.kinds).fillna("unknown")
-    per_run = long.groupby(["scenario", "replication", "month", "kind"], as_index=False)["value"].mean()
+    when = ["month"] + (["date"] if "date" in long else [])
+    per_run = long.groupby(["scenario", "replication", *when, "kind"], as_index=False)["value"].mean()
     known = ("technological", "social", "process")
     kinds = [k for k in known if k in set(per_run["kind"])] + sorted(set(per_run["kind"]) - set(known))
     return _band(per_run, "kind", result.scenarios, kinds)
@@ -255,14 +263,14 @@ def _grid(n: int, ncols: int = 3, share: bool = True, height: float = 3.2) -> tu
 
 
 def _plot_band_grid(band: pd.DataFrame, key: str, titles: dict[str, str], path: str | Path, title: str) -> Path:
-    """One panel per key value, one line plus shaded 90% band per scenario, x in years."""
+    """One panel per key value, one line plus shaded 90% band per scenario, x in calendar years."""
     panels = list(dict.fromkeys(band[key]))
     fig, axes = _grid(len(panels))
     scenarios = list(dict.fromkeys(band["scenario"]))
     for ax, panel in zip(axes, panels, strict=True):
         for i, scenario in enumerate(scenarios):
             part = band[(band[key] == panel) & (band["scenario"] == scenario)]
-            years, color = part["month"] / 12.0, f"C{i}"
+            years, color = axis_years(part), f"C{i}"
             ax.fill_between(years, part["p05"], part["p95"], color=color, alpha=0.2, linewidth=0)
             ax.plot(years, part["mean"], color=color, label=scenario)
         ax.set_title(titles.get(panel, panel), fontsize=9)

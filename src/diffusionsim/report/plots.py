@@ -10,13 +10,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..calendar import axis_years  # noqa: E402
+
 ORG_PREFIX = "org_adoption:"
 CITIZEN_PREFIX = "citizen_adoption:"
 
 
 def plot_adoption(timeseries: pd.DataFrame, path: str | Path, title: str = "") -> Path:
     """Adoption curves per innovation: organisations (left) and eligible citizens (right), by year."""
-    years = timeseries["month"] / 12.0
+    years = axis_years(timeseries)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharex=True)
     for ax, prefix, label in (
         (axes[0], ORG_PREFIX, "organisations that implemented or scaled"),

@@ -8,13 +8,16 @@ from rich.table import Table
 from ..experiments.run import RunResult
 from ..ledger import PARTY_TYPES
 from .plots import CITIZEN_PREFIX, ORG_PREFIX
+from .record import record_table
 
 
 def summary_tables(result: RunResult) -> list[Table]:
     """Three tables: adoption at the end, pilots and staff time, net money per party type."""
     last = result.timeseries.iloc[-1]
-    years = last["month"] / 12
-    adoption = Table(title=f"Adoption after {years:.0f} years ({result.scenario.meta.name})")
+    sim = result.scenario.simulation
+    adoption = Table(
+        title=f"Adoption at the end of {sim.end}, after {sim.months / 12:.0f} years ({result.scenario.meta.name})"
+    )
     adoption.add_column("innovation")
     adoption.add_column("organisations", justify="right")
     adoption.add_column("eligible citizens", justify="right")
@@ -38,10 +41,10 @@ def summary_tables(result: RunResult) -> list[Table]:
         "care at home (share of contacts / of spending)",
         f"{last['care_at_home_share']:.1%} / {last['care_at_home_spending_share']:.1%}",
     )
-    totals.add_row(
-        "more care at home than at the start (KIA Mission II: +50% by 2030)",
-        f"{last['care_at_home_growth']:+.1%}",
-    )
+    totals.add_row(f"more care at home than at the start, end of {sim.end}", f"{last['care_at_home_growth']:+.1%}")
+    in_2030 = result.timeseries.loc[result.timeseries["date"] == "2030-12", "care_at_home_growth"]
+    if len(in_2030):
+        totals.add_row("... at the end of 2030 (KIA Mission II: +50% by 2030)", f"{in_2030.iloc[0]:+.1%}")
     totals.add_row("adoption gap high - low SES", f"{last['ses_gap']:+.1%}")
 
     money = Table(title="Net money per party type, whole run (EUR million; + received, - paid)")
@@ -59,3 +62,5 @@ def print_summary(result: RunResult, console: Console | None = None) -> None:
     console = console or Console()
     for table in summary_tables(result):
         console.print(table)
+    if result.record is not None:
+        console.print(record_table(result.record))
