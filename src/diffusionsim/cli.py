@@ -319,11 +319,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration import calibrate, load_config
 
-    load_config(args.config)  # fail fast on a bad file, before any cluster starts
+    config = load_config(args.config)  # fail fast on a bad file, before any cluster starts
     check_out_dir(args.out)
     console = Console(stderr=True, quiet=args.quiet)
     result = calibrate(
-        args.config,
+        config,
         args.out,
         progress=lambda line: console.print(line, markup=False, highlight=False),
         workers=args.workers,

@@ -46,7 +46,7 @@ class CalibrationResult:
 
 
 def calibrate(
-    config_path: str | Path,
+    config_path: str | Path | CalibrationConfig,
     out_dir: str | Path,
     client: Client | None = None,
     progress: Callable[[str], None] | None = None,
@@ -55,13 +55,14 @@ def calibrate(
     scheduler: str | None = None,
     dask_local: int | None = None,
 ) -> CalibrationResult:
-    """Run the calibration in `config_path` into `out_dir`, or continue the one stored there.
+    """Run the calibration in `config_path` (a file, or one loaded with `load_config`) into `out_dir`, or continue the
+    one stored there.
 
     Executor: the Dask `client` if given, else a Dask cluster (`scheduler` address, or a LocalCluster of `dask_local`
     workers), else `workers` local processes (default: all cores; 1 = pyABC's single-core sampler, reproducible).
     `progress` receives pyABC's per-generation lines. Raises ScenarioError (one line each) for a bad file, or for a
     directory that holds a calibration of another configuration."""
-    config = load_config(config_path)
+    config = config_path if isinstance(config_path, CalibrationConfig) else load_config(config_path)
     out = Path(out_dir)
     resume, previous = prepare_dir(config, out)
     manifest = base_manifest(config, previous)
