@@ -483,7 +483,9 @@ class Scenario(Strict):
             if not 1 <= calendar.month_of(sim.start, at) <= sim.months:
                 raise _ref_error(f"timeline.{n}.at", at, f"a date within the run, {sim.start} to {sim.end}")
             if at in dates[:n]:
-                raise _ref_error(f"timeline.{n}.at", at, "a date not used by an earlier change (put all its keys in one)")
+                raise _ref_error(
+                    f"timeline.{n}.at", at, "a date not used by an earlier change (put all its keys in one)"
+                )
         return self
 
     @model_validator(mode="after")
@@ -762,8 +764,9 @@ def _apply_timeline_set(data: dict[str, Any], text: str, where: str) -> None:
         keys, value = parse_override(text)
         if not may_change(".".join(keys)):
             raise ScenarioError(
-                "allowed: a key that does not rebuild the world (policy, financiers, behaviour, diffusion, cooperation, "
-                "an innovation's economics or readiness; not scale, organisations, citizens' traits or ids)"
+                "allowed: a key that does not rebuild the world (policy, financiers, behaviour, diffusion, "
+                "cooperation, an innovation's economics or readiness; not scale, organisations, citizens' traits "
+                "or ids)"
             )
         apply_override(data, keys, value)
     except ScenarioError as exc:
