@@ -139,7 +139,17 @@ def test_cli_writes_draws_manifest_and_the_section(cli_run, fake, capsys):
 
 @pytest.mark.parametrize(
     "case",
-    ["no_dir", "no_file", "damaged", "unknown_key", "unknown_item", "negative_weight", "zero_weights", "no_weight"],
+    [
+        "no_dir",
+        "no_file",
+        "damaged",
+        "unknown_key",
+        "unknown_item",
+        "out_of_bounds",
+        "negative_weight",
+        "zero_weights",
+        "no_weight",
+    ],
 )
 def test_bad_posterior_dirs_exit_2_with_one_line(case, tmp_path, capsys):
     directory = tmp_path / "cal"
@@ -152,9 +162,12 @@ def test_bad_posterior_dirs_exit_2_with_one_line(case, tmp_path, capsys):
     elif case != "no_dir":
         columns = {"diffusion.q": q}
         weights = {"negative_weight": np.array([1.5, -0.5]), "zero_weights": np.zeros(2)}.get(case)
-        columns |= {"unknown_key": {"diffusion.qq": q}, "unknown_item": {"innovations.nope.pilot_cost": q}}.get(
-            case, {}
-        )
+        weights = np.array([0.01, 0.99]) if case == "out_of_bounds" else weights
+        columns |= {
+            "unknown_key": {"diffusion.qq": q},
+            "unknown_item": {"innovations.nope.pilot_cost": q},
+            "out_of_bounds": {"behaviour.pilot_rate": np.array([0.05, 1.7])},  # a share above 1
+        }.get(case, {})
         write_posterior(directory, columns, weights)
         if case == "no_weight":
             pd.DataFrame(columns).to_parquet(directory / "posterior.parquet")

@@ -29,6 +29,7 @@ CALIBRATION_MANIFEST = "manifest.json"
 WEIGHT = "weight"
 DRAW_STREAM = 0x706F7374  # spawn key of the draws' stream ("post"): apart from the model's stream on the same seed
 DRAW_COLUMNS = ("replication", "seed", "particle")
+DRAWN = "(with the posterior draw)"
 ALLOWED_COLUMNS = "one numeric column per calibrated parameter, named by its dotted scenario key, and 'weight'"
 
 
@@ -110,11 +111,14 @@ def check_keys(posterior: Posterior, scenarios: Sequence[Scenario], sources: Seq
             try:
                 with_draw(scenario, {key: first[key]}, source)
             except ScenarioError as exc:
-                problem = str(exc).splitlines()[0]
                 raise ScenarioError(
-                    f"{posterior.file}: column {key!r} is not a valid key of {source} ({problem}); "
-                    f"allowed: {ALLOWED_COLUMNS}"
+                    f"{posterior.file}: column {key!r} does not fit {source}: {_problem(exc)}"
                 ) from None
+
+
+def _problem(exc: ScenarioError) -> str:
+    """The first problem the scenario's validation found, without its file prefix (the caller names the file)."""
+    return str(exc).splitlines()[0].split(f"{DRAWN}: ", 1)[-1].removeprefix("--set ")
 
 
 def draw(posterior: Posterior, seeds: Sequence[int]) -> pd.DataFrame:
@@ -146,7 +150,7 @@ def with_draw(scenario: Scenario, values: dict[str, Any], source: str = "<scenar
     data = scenario.model_dump(mode="json")
     for key, value in values.items():
         apply_override(data, key.split("."), _plain(value))
-    return validate(data, source=f"{source} (with the posterior draw)")
+    return validate(data, source=f"{source} {DRAWN}")
 
 
 def as_overrides(values: dict[str, Any]) -> list[str]:
@@ -267,6 +271,6 @@ def plan(
                 particle = int(draws.loc[replication, "particle"])
                 raise ScenarioError(
                     f"{posterior.file}: particle {particle} (drawn for replication {replication}) does not fit "
-                    f"{source}: {str(exc).splitlines()[0]}; allowed: values every scenario accepts"
+                    f"{source}: {_problem(exc)}"
                 ) from None
     return PosteriorPlan(posterior, draws, runs, conflicts(posterior, scenarios, names, overrides))
