@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from diffusionsim.cli import main
 from diffusionsim.observations import (
     INNOVATION_PREFIXES,
     RUN_OUTCOMES,
@@ -188,3 +189,26 @@ def test_unknown_column_lists_only_its_own_form(tmp_path):
         check_indicators(obs, [*COLUMNS, "money:insurer"], RUN_OUTCOMES, "f.toml")
     allowed = str(caught.value).split("allowed: ", 1)[1]
     assert "citizen_adoption:e_consult" in allowed and "org_adoption:" not in allowed and "money" not in allowed
+
+
+def test_a_run_whose_record_names_an_unknown_indicator_exits_2_before_any_work(tmp_path, capsys):
+    obs = write(tmp_path, entry(indicator="org_adoption:e_consultation"))
+    scenario = tmp_path / "history.toml"
+    history = ROOT / "scenarios" / "history" / "nl_2006.toml"
+    scenario.write_text(f'extends = "{history}"\n[meta]\nobservations = "{obs.name}"\n')
+    out = tmp_path / "out"
+    assert main(["run", str(scenario), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(obs) in err[0] and "org_adoption:e_consultation" in err[0], err
+    assert "allowed: a time-series column" in err[0] and not out.exists()
+
+
+def test_the_history_run_puts_the_record_beside_the_model(tmp_path):
+    out = tmp_path / "history"
+    assert main(["run", str(ROOT / "scenarios" / "history" / "nl_2006.toml"), "--out", str(out), "--quiet"]) == 0
+    record = pd.read_csv(out / "record.csv")
+    assert list(record["id"]) == [o.id for o in load_observations(NL)]
+    assert record["model"].notna().all() and (out / "record.png").stat().st_size > 10_000
+    series = pd.read_csv(out / "timeseries.csv")
+    assert series["date"].iloc[[0, 1, -1]].tolist() == ["2005-12", "2006-01", "2024-12"]
+    assert {f"contracted:{i}" for i in HISTORY_IDS} <= set(series)

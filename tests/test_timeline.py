@@ -9,8 +9,11 @@ import pytest
 
 from diffusionsim import calendar
 from diffusionsim.cli import main
+from diffusionsim.experiments.compare import compare
+from diffusionsim.experiments.sweep import read_runs, run_sweep
 from diffusionsim.model import DiffusionModel
 from diffusionsim.scenario import ScenarioError, load_scenario
+from diffusionsim.viz.live import LiveModel
 from tests.conftest import SCENARIOS
 
 DEMO = SCENARIOS / "demo.toml"
@@ -89,7 +92,7 @@ CHANGES = [
     "diffusion.q=0.6",
     "behaviour.pilot_rate=0.1",
     "behaviour.reserve_floor_months=0.1",
-    "regions.0.cooperation=\"high\"",
+    'regions.0.cooperation="high"',
     "sectors.gp.operating_margin=0.05",
     "citizens.acceptance_rate=0.3",
     "innovations.digital_triage.implementation_cost=5000",
@@ -106,7 +109,7 @@ def test_a_timeline_at_the_start_runs_as_the_same_set_at_month_0(tmp_path):
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ('[[timeline]]\nat = "2028-13"\nset = ["diffusion.q=0.5"]\n', 'timeline.0.at = \'2028-13\': allowed: a year'),
+        ('[[timeline]]\nat = "2028-13"\nset = ["diffusion.q=0.5"]\n', "timeline.0.at = '2028-13': allowed: a year"),
         ('[[timeline]]\nat = "2040-01"\nset = ["diffusion.q=0.5"]\n', "allowed: a date within the run, 2027-01 to"),
         ('[[timeline]]\nat = "2020-01"\nset = ["diffusion.q=0.5"]\n', "allowed: a date within the run"),
         ('[[timeline]]\nat = "2028-01"\nset = ["policy.payment.regim=bundled"]\n', "policy.payment.regim = 'bundled'"),
@@ -126,3 +129,32 @@ def test_bad_dates_and_keys_exit_2_with_one_line_naming_them(tmp_path, body, exp
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(path) in err[0] and expected in err[0], err
+
+
+def test_compare_sweep_and_the_live_app_honour_the_timeline(tmp_path):
+    """`compare`, `sweep` and `viz` build their models from the same Scenario, timeline included: a change at the
+    start gives the same runs as the same keys set directly, and the live model switches in the dated month."""
+    changes = CHANGES[:4]
+    sets = ", ".join(f"'{c}'" for c in changes)
+    timed = with_timeline(tmp_path, f'[[timeline]]\nat = "2027-01"\nset = [{sets}]\n', months=24)
+    plain = with_timeline(tmp_path, "", "plain.toml", months=24)
+    result = compare([timed, load_scenario(plain, changes)], replications=2, workers=1)
+    rows = result.outcomes.drop(columns="scenario").groupby(result.outcomes["scenario"], sort=False)
+    first, second = (part.reset_index(drop=True) for _, part in rows)
+    pd.testing.assert_frame_equal(first, second)
+
+    grid = 'design = "grid"\nreplications = 1\nseed = 3\n[[parameters]]\n'
+    grid += 'path = "behaviour.pilot_rate"\nvalues = [0.02, 0.2]\n'
+    for name, base, overrides in (("timed", timed, []), ("plain", plain, changes)):
+        listed = ", ".join(f"'{c}'" for c in ["scale.citizens=400", *overrides])
+        (tmp_path / f"{name}_sweep.toml").write_text(f'name = "t"\nbase = "{base}"\noverrides = [{listed}]\n{grid}')
+        run_sweep(tmp_path / f"{name}_sweep.toml", tmp_path / name, workers=1)
+    outcome = [c for c in read_runs(tmp_path / "timed") if c.startswith(("implemented", "money:", "pilots"))]
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "timed")[outcome], read_runs(tmp_path / "plain")[outcome])
+
+    later = with_timeline(tmp_path, '[[timeline]]\nat = "2027-04"\nset = ["policy.payment.regime=bundled"]\n', "l.toml")
+    live = LiveModel(scenario_file=later)
+    live.run(3)
+    assert live.settings.policy.payment.regime == "fee_for_service"
+    live.step()
+    assert live.date == "2027-04" and live.settings.policy.payment.regime == "bundled"

@@ -107,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--out", type=Path, default=Path("results") / "comparison", help="report directory")
     comp.add_argument("--seed", type=int, help="base seed of the replications (default: the first scenario's)")
     comp.add_argument("--months", type=int, help="months to simulate (default: each scenario's)")
+    comp.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="DIR",
+        help="a calibration directory (posterior.parquet): replication r of every scenario runs on the same draw "
+        "from the posterior, set on top of each scenario's own values",
+    )
     _add_set_option(comp, "override a key in every scenario, as in `run --set` (repeatable)")
     comp.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -244,6 +251,7 @@ def runs_progress(quiet: bool) -> Progress:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import AllRunsFailedError, compare
+    from .experiments.posterior import load_posterior
     from .experiments.sweep import MAX_REPLICATIONS
     from .report.compare_report import write_report
 
@@ -254,6 +262,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
     for path in args.scenarios:  # fail fast on any bad file, before any run
         load_scenario(path, overrides)
+    posterior = load_posterior(args.posterior) if args.posterior is not None else None
     check_out_dir(args.out)
     with runs_progress(args.quiet) as bar:
         task = bar.add_task("compare", total=len(args.scenarios) * args.replications)
@@ -265,14 +274,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 overrides,
                 args.seed,
                 progress=lambda done, total: bar.update(task, completed=done),
+                posterior=posterior,
+                warn=lambda line: print(f"diffusionsim: warning: {line}", file=sys.stderr),
             )
         except AllRunsFailedError as exc:
             print(f"diffusionsim: every run failed, nothing to report; the first error: {exc}", file=sys.stderr)
             return 1
     files = write_report(result, args.out)
     if not args.quiet:
+        drawn = " (one posterior draw each)" if posterior is not None else ""
         print(
-            f"compared {len(result.scenarios)} scenarios x {args.replications} replications on "
+            f"compared {len(result.scenarios)} scenarios x {args.replications} replications{drawn} on "
             f"{result.manifest['workers']} workers in {result.manifest['run_seconds']:.0f} s; "
             f"wrote {len(files)} files; open {args.out / 'report.html'}"
         )

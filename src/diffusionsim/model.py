@@ -3,8 +3,9 @@
 One month, in this order (docs/ODD.md, "Process overview and scheduling"):
 
 0. the scenario's timeline: a change dated this month takes effect (apply_settings);
-1. financiers: once a year (each January, and in the first month) payers draw which innovations they fund structurally and the public
-   fund and the payers open a new budget year for grants and pilots; investors back companies short of cash;
+1. financiers: once a year (each January, and in the first month) payers draw which innovations they fund
+   structurally and the public fund and the payers open a new budget year for grants and pilots; investors back
+   companies short of cash;
 2. companies develop their products (on their own or through co-financed public projects) and pay their costs, or
    exit when cash runs out;
 3. organisations: awareness spreads (Bass process on the network), pilots end (embedded or abandoned), pilots start,
@@ -162,6 +163,7 @@ class DiffusionModel(Model):
         for k in np.flatnonzero(self.catalogue.initial_adoption > 0):
             running = self.relevant[:, k] & (self.rng.random(len(self.stage)) < self.catalogue.initial_adoption[k])
             self.stage[running, k] = Stage.IMPLEMENTED
+
     def set_citizen_parameters(self) -> None:
         """Who is among the first reached before scaling, and each citizen's monthly chance to accept an offer."""
         self.in_first_reach = self.reach_draw < self.settings.behaviour.implemented_reach

@@ -33,7 +33,7 @@ RUN_OUTCOMES = (
     "care_at_home_share",
 )
 SHARE_OUTCOMES = ("embedded_share", "companies_reached_market", "care_at_home_share")
-_DATE_ALLOWED = f"{calendar.DATE_RULE}: the month at whose end the figure holds, e.g. \"2010-12\""
+_DATE_ALLOWED = f'{calendar.DATE_RULE}: the month at whose end the figure holds, e.g. "2010-12"'
 
 
 def parse_month(text: str) -> tuple[int, int] | None:

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import calendar
@@ -42,6 +42,16 @@ INTENSITIES = ("low", "middle", "high")
 CompanyType = Literal["startup", "scaleup", "established"]
 PaymentRegime = Literal["fee_for_service", "bundled"]
 
+def _calendar_month(value: str) -> str:
+    """A "YYYY-MM" text, or the calendar's rule as the error (shown as ``allowed: ...``)."""
+    try:
+        calendar.parse(value)
+    except ValueError as exc:
+        raise PydanticCustomError("rule", str(exc)) from None
+    return value
+
+
+YearMonth = Annotated[str, AfterValidator(_calendar_month)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -79,20 +89,11 @@ MAX_SEED = 2**64 - 1  # seeds are stored as unsigned 64-bit integers in sweep re
 
 
 class Simulation(Strict):
-    start: str = _field(
+    start: YearMonth = _field(
         "2027-01", "year-month", "assumption: present-day scenarios start at the coming new year", validate_default=True
     )
     months: int = _field(120, "months", "assumption: monthly steps, 10-year horizon (DESIGN.md)", ge=1, le=1200)
     seed: int = _field(12345, "-", "assumption: any fixed seed", ge=0, le=MAX_SEED)
-
-    @field_validator("start")
-    @classmethod
-    def _is_a_date(cls, value: str) -> str:
-        try:
-            calendar.parse(value)
-        except ValueError as exc:
-            raise _ref_error("simulation.start", value, str(exc)) from None
-        return value
 
     @property
     def end(self) -> str:
@@ -443,17 +444,8 @@ class TimelineChange(Strict):
     change sets it again. Only keys that do not rebuild the world may change (:data:`TIMELINE_KEYS`).
     """
 
-    at: str = _field(..., "year-month", "the scenario's own timeline")
+    at: YearMonth = _field(..., "year-month", "the scenario's own timeline")
     set: list[str] = Field(min_length=1)
-
-    @field_validator("at")
-    @classmethod
-    def _is_a_date(cls, value: str) -> str:
-        try:
-            calendar.parse(value)
-        except ValueError as exc:
-            raise PydanticCustomError("rule", str(exc)) from None
-        return value
 
 
 class Scenario(Strict):
@@ -483,7 +475,9 @@ class Scenario(Strict):
             if not 1 <= calendar.month_of(sim.start, at) <= sim.months:
                 raise _ref_error(f"timeline.{n}.at", at, f"a date within the run, {sim.start} to {sim.end}")
             if at in dates[:n]:
-                raise _ref_error(f"timeline.{n}.at", at, "a date not used by an earlier change (put all its keys in one)")
+                raise _ref_error(
+                    f"timeline.{n}.at", at, "a date not used by an earlier change (put all its keys in one)"
+                )
         return self
 
     @model_validator(mode="after")
@@ -762,8 +756,9 @@ def _apply_timeline_set(data: dict[str, Any], text: str, where: str) -> None:
         keys, value = parse_override(text)
         if not may_change(".".join(keys)):
             raise ScenarioError(
-                "allowed: a key that does not rebuild the world (policy, financiers, behaviour, diffusion, cooperation, "
-                "an innovation's economics or readiness; not scale, organisations, citizens' traits or ids)"
+                "allowed: a key that does not rebuild the world (policy, financiers, behaviour, diffusion, "
+                "cooperation, an innovation's economics or readiness; not scale, organisations, citizens' traits "
+                "or ids)"
             )
         apply_override(data, keys, value)
     except ScenarioError as exc:

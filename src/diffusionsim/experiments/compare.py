@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..scenario import KINDS, Scenario, file_hash, load_scenario, scenario_hash
+from .posterior import Posterior, PosteriorPlan, plan
 from .run import manifest_for
 from .seeds import replication_seeds
 from .worker import process_pool, run_replication, runs_in_this_process
@@ -33,6 +34,7 @@ class ComparisonResult:
     kinds: dict[str, str]  # innovation id -> kind
     manifest: dict[str, Any] = field(default_factory=dict)
     failures: pd.DataFrame = field(default_factory=pd.DataFrame)  # scenario, replication, seed, error (traceback)
+    draws: pd.DataFrame = field(default_factory=pd.DataFrame)  # with a posterior: replication, seed, particle, values
 
 
 class AllRunsFailedError(RuntimeError):
@@ -46,13 +48,24 @@ def compare(
     overrides: Sequence[str] = (),
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    posterior: Posterior | str | Path | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> ComparisonResult:
-    """Run each scenario `replications` times on common seeds; `overrides` apply to every scenario file."""
+    """Run each scenario `replications` times on common seeds; `overrides` apply to every scenario file.
+
+    With `posterior` (a calibration directory), replication r of every scenario also runs on the same draw from the
+    posterior, applied after the overrides (see `posterior.py`); `warn` receives each calibrated key a scenario sets
+    itself and loses to the draws, before any run."""
     scenarios = [p if isinstance(p, Scenario) else load_scenario(p, overrides) for p in paths]
     names = _unique_names([s.meta.name for s in scenarios])
     base_seed = scenarios[0].simulation.seed if seed is None else seed
     seeds = replication_seeds(base_seed, replications)
-    tasks = [(i, sc, r, seeds[r]) for i, sc in enumerate(scenarios) for r in range(replications)]
+    drawn = None if posterior is None else _plan(posterior, paths, scenarios, names, overrides, seeds, warn)
+    tasks = [
+        (i, drawn.scenario(i, r) if drawn else sc, r, seeds[r])
+        for i, sc in enumerate(scenarios)
+        for r in range(replications)
+    ]
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     started, t0 = datetime.now(UTC), time.perf_counter()
     if workers == 1:
@@ -84,8 +97,28 @@ def compare(
         "start_time": started.isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - t0, 2),
     }
+    if drawn is not None:
+        manifest["posterior"] = drawn.manifest()
     kinds = {i.id: i.kind for sc in scenarios for i in sc.innovations}
-    return ComparisonResult(names, timeseries, outcomes, kinds, manifest, failures)
+    draws = drawn.draws if drawn is not None else pd.DataFrame()
+    return ComparisonResult(names, timeseries, outcomes, kinds, manifest, failures, draws)
+
+
+def _plan(
+    posterior: Posterior | str | Path,
+    paths: Sequence[str | Path | Scenario],
+    scenarios: list[Scenario],
+    names: list[str],
+    overrides: Sequence[str],
+    seeds: list[int],
+    warn: Callable[[str], None] | None,
+) -> PosteriorPlan:
+    """The posterior's draws and every run's scenario, checked before any run; the warnings go to `warn`."""
+    sources = [f"<scenario {n}>" if isinstance(p, Scenario) else str(p) for p, n in zip(paths, names, strict=True)]
+    drawn = plan(posterior, scenarios, sources, names, overrides, seeds)
+    for line in drawn.warnings if warn is not None else []:
+        warn(line)
+    return drawn
 
 
 def _collect(iterator, total: int, progress: Callable[[int, int], None] | None) -> list:

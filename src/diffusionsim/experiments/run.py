@@ -18,8 +18,8 @@ from ..model import DiffusionModel
 from ..observations import for_scenario
 from ..report.plots import plot_adoption
 from ..report.record import plot_record, record_frame
-from .outcomes import run_outcomes
 from ..scenario import Scenario, file_hash, load_scenario, scenario_hash
+from .outcomes import run_outcomes
 
 
 @dataclass

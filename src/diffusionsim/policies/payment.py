@@ -53,8 +53,9 @@ def billed_cells(model: DiffusionModel) -> np.ndarray:
 def revenue_change(model: DiffusionModel, org: np.ndarray, k: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Revenue an organisation gains per expected user over `months` (EUR).
 
-    The target sector bills the added care from the start where it can (a tariff, or its payer's contract); the substituted sector loses the substituted spending as
-    each user's savings build up (pockets.savings_months); both scaled by the organisation's volume factor.
+    The target sector bills the added care from the start where it can (a tariff, or its payer's contract); the
+    substituted sector loses the substituted spending as each user's savings build up (pockets.savings_months); both
+    scaled by the organisation's volume factor.
     """
     cat = model.catalogue
     sector = model.org_sector[org]

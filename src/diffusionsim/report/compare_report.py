@@ -29,6 +29,7 @@ import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from ..calendar import axis_years  # noqa: E402
+from . import calibration_uncertainty as cu  # noqa: E402
 
 ORG_PREFIX = "org_adoption:"
 CITIZEN_PREFIX = "citizen_adoption:"
@@ -471,6 +472,8 @@ def _reproduce_command(result: ComparisonLike) -> str | None:
     if not files or None in files or "base_seed" not in result.manifest:
         return None
     sets = " ".join(f"--set {o}" for o in scenarios[0].get("overrides", []))
+    if isinstance(result.manifest.get("posterior"), dict):
+        sets += f" --posterior {result.manifest['posterior'].get('dir')}"
     reps = result.manifest.get("replications", result.outcomes["replication"].nunique())
     return f"diffusionsim compare {' '.join(files)} -n {reps} --seed {result.manifest['base_seed']} {sets}".strip()
 
@@ -520,7 +523,42 @@ def build_report(
         ("table", display_table(money, "party", parties, dict.fromkeys(parties, "eur_m"), reference)),
     ]
     blocks += [("img", figures["money"], _FIGURE_ALTS["money"])] if "money" in figures else []
+    headline = [c for c in main if c in set(core["outcome"])]
+    blocks += _calibration_blocks(result, headline)
     return blocks + _failure_blocks(result) + _reproducibility_blocks(result)
+
+
+def _calibration_blocks(result: ComparisonLike, outcomes: list[str]) -> list[Block]:
+    """With --posterior: the draws' ranges and, per headline outcome, whether the model's noise or what calibration
+    left uncertain dominates its spread across replications (method: calibration_uncertainty.py). Nothing without."""
+    draws = cu.draws_of(result)
+    if draws is None:
+        return []
+    post, reference = result.manifest.get("posterior") or {}, result.scenarios[0]
+    table = cu.uncertainty_table(result.outcomes, draws, outcomes, result.scenarios)
+    ranges = cu.range_table(draws)
+    shown = ranges.assign(**{c: ranges[c].map(lambda v: fmt(v, "number")) for c in ranges.columns[1:-1]})
+    intro = (
+        f"Every replication ran on its own draw from the calibration's posterior ({post.get('file', 'posterior')}, "
+        f"sha256 {str(post.get('sha256', ''))[:12]}, {post.get('particles', '?')} particles), resampled by weight; "
+        "replication r used the same draw in every scenario, so the differences stay paired. The intervals and bands "
+        "above therefore hold both the model's own noise and what calibration left uncertain. The drawn values "
+        "(per replication: posterior_draws.csv):"
+    )
+    method = (
+        "Which dominates: per scenario, each outcome is regressed across replications by ordinary least squares on the "
+        "drawn parameters (standardised, with their squares when there are at least "
+        f"{cu.QUADRATIC_MARGIN} more replications than terms). The adjusted R² is the share of the spread that "
+        "calibration's uncertainty explains; the rest is the model's own noise (and what the fit cannot capture, so "
+        f"the share errs low). Calibration dominates when the share exceeds {cu.DOMINANCE}. The same is done for the "
+        f"paired differences against {reference}, which a policy conclusion rests on."
+    )
+    labels = {c: label(c) for c in outcomes}
+    items = [cu.statement(labels[c], table[table["outcome"] == c], reference) for c in outcomes]
+    warnings = [f"WARNING: {w}" for w in post.get("warnings", [])]
+    blocks: list[Block] = [("h2", "Calibration uncertainty"), ("p", intro), ("table", shown)]
+    blocks += [("ul", warnings)] if warnings else []
+    return [*blocks, ("p", method), ("ul", items)]
 
 
 def _failure_blocks(result: ComparisonLike) -> list[Block]:
@@ -666,6 +704,9 @@ def write_report(result: ComparisonLike, out_dir: str | Path) -> list[Path]:
     failures = getattr(result, "failures", None)
     if failures is not None and len(failures):
         tables["failures.csv"] = failures
+    draws = cu.draws_of(result)
+    if draws is not None:
+        tables["posterior_draws.csv"] = draws
     for name, table in tables.items():
         table.to_csv(out / name, index=False)
     result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)

@@ -55,9 +55,7 @@ def record_table(frame: pd.DataFrame) -> Table:
     return table
 
 
-def plot_record(
-    observations: list[Observation], timeseries: pd.DataFrame, path: str | Path, title: str = ""
-) -> Path:
+def plot_record(observations: list[Observation], timeseries: pd.DataFrame, path: str | Path, title: str = "") -> Path:
     """One panel per observed time-series indicator: the model's curve, each observation with a ±2 se bar (filled:
     used in calibration; open: kept out of it)."""
     indicators = list(dict.fromkeys(o.indicator for o in observations if not o.is_outcome))

@@ -143,7 +143,7 @@ def RunPanel(model: LiveModel) -> None:
         rows = "".join(f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>" for k, v in describe_policy(model))
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=f"<h3 class='run-month'>Month {model.month} of {model.months}</h3>"
+            unsafe_innerHTML=f"<h3 class='run-month'>{model.date}: Month {model.month} of {model.months}</h3>"
             f"<p><b>Scenario:</b> {escape(meta.name)}: {escape(meta.description)}</p>"
             f"<table class='run-policy'><tr><th colspan='2' style='text-align:left'>Policy in this run</th></tr>"
             f"{rows}</table>",

@@ -200,7 +200,7 @@ class NetworkView:
                 {"type": "scatter", "name": name, "data": data, "symbolSize": self.size, "itemStyle": style, "z": 2}
             )
         inn = model.settings.innovations[k]
-        title = f"{innovation_names(model)[k]}: stage per care organisation, month {model.month}"
+        title = f"{innovation_names(model)[k]}: stage per care organisation, {model.date} (month {model.month})"
         subtitle = f"target sector: {SECTOR_LABELS.get(inn.target_sector, inn.target_sector)}; grouped by region"
         return {
             "animation": False,
