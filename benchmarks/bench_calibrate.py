@@ -118,7 +118,11 @@ def main() -> int:
     print(f"wall time           {wall:8.1f} s (ABC generations {abc_seconds:.1f} s, the rest: checks, calibration "
           f"sample, predictive runs, report)")  # fmt: skip
     print(f"simulations         {m['simulations']:8d} (pyABC's count, its calibration sample included)")
-    print(f"simulations/second  {m['simulations'] / wall:8.2f} over the whole wall time")
+    in_generations = sum(g["simulations"] for g in result.generations)
+    print(f"simulations/second  {in_generations / abc_seconds:8.2f} in the ABC generations ({in_generations} in "
+          f"{abc_seconds:.0f} s, stored ones included when resumed)")  # fmt: skip
+    if not result.resumed:
+        print(f"simulations/second  {m['simulations'] / wall:8.2f} over the whole wall time")
     print(f"peak memory         {own:8.0f} MB this process, {child:.0f} MB the largest worker process")
     print("generation  epsilon  simulations  accepted  acceptance  ESS     seconds")
     for g in result.generations:
