@@ -13,7 +13,9 @@
   regional cooperation makes likelier (004_0f7fc21ead51925a.txt:55-58); innovations whose users are another sector's
   clients need that sector's consent (pockets.partner_consent).
 - In regions that share evidence, an organisation may build on a pilot in its region instead of running its own
-  (002_ac36531e09462072.txt:65-66).
+  (002_ac36531e09462072.txt:65-66). One whose payer already funds the innovation structurally needs no project money
+  and decides on implementing it at once (assumption: a pilot is how a provider bridges the time without structural
+  funding, 004_0f7fc21ead51925a.txt:998-1001).
 - An organisation reviews an innovation it runs that costs it money, and may stop it (review_adopted); one that
   abandoned or stopped an innovation takes it up again once embedding it would pay (reconsider).
 - Without frictions (the Bass limit) an aware organisation implements at once.
@@ -55,7 +57,8 @@ def slack(model: DiffusionModel) -> np.ndarray:
 
 
 def start_pilots(model: DiffusionModel) -> None:
-    """Aware organisations that consider the innovation this month pilot it, or build on a regional pilot."""
+    """Aware organisations that consider the innovation this month pilot it, or decide at once where a regional pilot
+    or their payer's contract makes a pilot of their own unnecessary."""
     b = model.settings.behaviour
     considering = (
         model.relevant
@@ -69,8 +72,9 @@ def start_pilots(model: DiffusionModel) -> None:
     partners = partners_agree(model, org, k)
     org, k = org[partners], k[partners]
     shared = model.org_shared_evidence[org] & (model.regional_experience[model.org_region[org], k] > 0)
-    decide_embedding(model, org[shared], k[shared], after_pilot=False)
-    org, k = org[~shared], k[~shared]
+    direct = shared | payer_funds(model, org, k)
+    decide_embedding(model, org[direct], k[direct], after_pilot=False)
+    org, k = org[~direct], k[~direct]
     cost = model.catalogue.pilot_cost[k] * model.org_weight[org] * b.pilot_months / 12.0
     own_share = model.settings.policy.cofinancing.private_share * cost
     can = affordable(model, org, own_share)

@@ -40,6 +40,7 @@ class Catalogue:
     owner: list[str]
     readiness0: np.ndarray  # TRL at start
     initial_adoption: np.ndarray  # share of the organisations that could use it running it at the start
+    initial_awareness: np.ndarray  # ... knowing it at the start
 
     @classmethod
     def from_scenario(cls, sc: Scenario) -> Catalogue:
@@ -80,6 +81,7 @@ class Catalogue:
             owner=[i.owner for i in inns],
             readiness0=col("readiness", int),
             initial_adoption=col("initial_adoption"),
+            initial_awareness=col("initial_awareness"),
         )
 
     def __len__(self) -> int:

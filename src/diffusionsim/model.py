@@ -158,11 +158,13 @@ class DiffusionModel(Model):
         self.seed_installed_base()
 
     def seed_installed_base(self) -> None:
-        """Organisations already running an innovation at the start (``initial_adoption``), drawn at random among
-        those that could use it: a history begins with what was there. Draws only where a share is given."""
-        for k in np.flatnonzero(self.catalogue.initial_adoption > 0):
-            running = self.relevant[:, k] & (self.rng.random(len(self.stage)) < self.catalogue.initial_adoption[k])
-            self.stage[running, k] = Stage.IMPLEMENTED
+        """Organisations that already know an innovation (``initial_awareness``) or run it (``initial_adoption``) at
+        the start, drawn at random among those that could use it: a history begins with what was there. Draws only
+        where a share is given."""
+        cat = self.catalogue
+        for stage, share in ((Stage.AWARE, cat.initial_awareness), (Stage.IMPLEMENTED, cat.initial_adoption)):
+            for k in np.flatnonzero(share > 0):
+                self.stage[self.relevant[:, k] & (self.rng.random(len(self.stage)) < share[k]), k] = stage
 
     def set_citizen_parameters(self) -> None:
         """Who is among the first reached before scaling, and each citizen's monthly chance to accept an offer."""

@@ -42,6 +42,7 @@ INTENSITIES = ("low", "middle", "high")
 CompanyType = Literal["startup", "scaleup", "established"]
 PaymentRegime = Literal["fee_for_service", "bundled"]
 
+
 def _calendar_month(value: str) -> str:
     """A "YYYY-MM" text, or the calendar's rule as the error (shown as ``allowed: ...``)."""
     try:
@@ -430,6 +431,11 @@ class Innovation(Strict):
         False, "-", "assumption; 004_0f7fc21ead51925a.txt:1185-1189: digital care can widen inequality"
     )
     evidence: Share = _field(0.2, "initial evidence level 0-1", "assumption")
+    initial_awareness: Share = _field(
+        0.0,
+        "share of the organisations that could use it that know it at the start (a history's starting knowledge)",
+        "assumption",
+    )
     initial_adoption: Share = _field(
         0.0,
         "share of the organisations that could use it already running it at the start (a history's installed base)",
@@ -727,7 +733,7 @@ FIXED_KEYS = (
     "innovations.*.target_sector",
     "innovations.*.substitutes_sector",
     "innovations.*.eligible_*",
-    "innovations.*.initial_adoption",
+    "innovations.*.initial_*",
 )
 
 
