@@ -21,7 +21,7 @@ def rows(validation_runs):
     return table(CHECKS, validation_runs).set_index("check")
 
 
-@pytest.mark.parametrize("name", [c.name for c in CHECKS])
+@pytest.mark.parametrize("name", [c.name for c in CHECKS if c.asserted])
 def test_lever_moves_its_outcome_in_the_predicted_direction(rows, name):
     row = rows.loc[name]
     assert row.low > 0, f"{name}: effect {row.effect:.4g} [{row.low:.4g}, {row.high:.4g}] does not exclude zero"

@@ -70,7 +70,7 @@ def calibrate(
     started = time.perf_counter()
     with _cluster(client, scheduler, dask_local) as dask:
         history = run_abc(config, out, resume, workers, dask, progress)
-        frame = posterior_frame(history, config.keys)
+        frame = posterior_frame(history, config.spec.parameters)
         frame.to_parquet(out / POSTERIOR, index=False)
         calibrated = write_calibrated(config, frame, out)
         if progress is not None:

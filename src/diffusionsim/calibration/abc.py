@@ -49,12 +49,17 @@ def prior_distribution(parameter: Parameter) -> scipy.stats.rv_continuous:
 
 
 def priors(config: CalibrationConfig) -> pyabc.Distribution:
+    """The priors pyABC samples from: as stated, except a loguniform prior, sampled uniformly on log10 of the value
+    (Parameter.on_log_scale); the Simulator and the posterior turn samples back into values."""
     import pyabc  # noqa: PLC0415 - pyABC (and its SQLAlchemy) only when calibrating
 
     return pyabc.Distribution(**{p.key: pyabc.RV(*_rv_args(p)) for p in config.spec.parameters})
 
 
 def _rv_args(parameter: Parameter) -> list[Any]:
+    if parameter.on_log_scale:
+        low, high = np.log10(parameter.low), np.log10(parameter.high)
+        return ["uniform", low, high - low]
     name, kwargs = prior_rv(parameter)
     return [name, *kwargs.values()]  # positional: scipy's shape arguments first, then loc and scale
 

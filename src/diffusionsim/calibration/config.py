@@ -64,6 +64,16 @@ class Parameter(Strict):
     unit: str = Field(min_length=1)
     source: str = Field(min_length=1)
 
+    @property
+    def on_log_scale(self) -> bool:
+        """A loguniform prior is sampled as a uniform one on log10 of the value: pyABC's Gaussian perturbation kernel
+        then moves the value by factors, not by amounts, and the importance weights stay even."""
+        return self.prior == "loguniform"
+
+    def value(self, sampled: float) -> float:
+        """The scenario value of what pyABC sampled for this key."""
+        return float(10.0**sampled) if self.on_log_scale else float(sampled)
+
 
 class CalibrationSpec(Strict):
     """A calibration file."""

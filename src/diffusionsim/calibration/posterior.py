@@ -18,17 +18,18 @@ from ..scenario import ScenarioError, load_scenario
 if TYPE_CHECKING:
     import pyabc
 
-    from .config import CalibrationConfig
+    from .config import CalibrationConfig, Parameter
 
 POSTERIOR = "posterior.parquet"
 CALIBRATED = "calibrated.toml"
 WEIGHT = "weight"
 
 
-def posterior_frame(history: pyabc.History, keys: list[str]) -> pd.DataFrame:
-    """The last generation's particles: parameter columns in the calibration file's order, then the weight."""
+def posterior_frame(history: pyabc.History, parameters: list[Parameter]) -> pd.DataFrame:
+    """The last generation's particles as scenario values (a key sampled on log10 is turned back): parameter columns
+    in the calibration file's order, then the weight."""
     particles, weights = history.get_distribution(m=0, t=history.max_t)
-    frame = particles[keys].reset_index(drop=True).astype(float)
+    frame = pd.DataFrame({p.key: [p.value(x) for x in particles[p.key]] for p in parameters})
     frame[WEIGHT] = np.asarray(weights, dtype=float) / np.sum(weights)
     return frame
 

@@ -67,6 +67,7 @@ class Simulator:
         self.data = config.scenario.model_dump(mode="json")
         self.source = str(config.scenario_path)
         self.keys = config.keys
+        self.parameters = config.spec.parameters
         self.observations = config.used
         self.start = config.scenario.simulation.start
         self.seed = config.spec.abc.seed
@@ -80,7 +81,7 @@ class Simulator:
 
     def __call__(self, params: dict[str, Any]) -> dict[str, float]:
         self._prepare_process()
-        values = [float(params[k]) for k in self.keys]
+        values = [p.value(params[p.key]) for p in self.parameters]
         scenario = self.scenario(dict(zip(self.keys, values, strict=True)))
         runs = []
         for r in range(self.replications):
