@@ -188,11 +188,14 @@ def levers() -> list[Check]:
         ),
         lever(
             "compensation_window",
-            "A longer compensation window speeds substitution",
+            "A longer compensation window speeds substitution (not required step by step since issue 12: a window "
+            "beyond the providers' 36-month horizon adds nothing to the compensation they expect, only fewer stops "
+            "later; the step from 36 to 60 months measured +0.003 at 100 replications)",
             "004_0f7fc21ead51925a.txt:2064-2081",
             "substituting adoption after 10 years (12, 36, 60 months; fraction 0.5; EUR 500 million)",
             substituting,
             [(*COMPENSATION, f"policy.compensation.months={m}") for m in (12, 36, 60)],
+            monotone=False,
         ),
         lever(
             "compensation_budget",
