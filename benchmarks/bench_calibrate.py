@@ -2,11 +2,11 @@
 
     uv run python benchmarks/bench_calibrate.py [CONFIG] [--out DIR] [--workers N | --dask-local N]
 
-CONFIG defaults to scenarios/history/calibration.toml, or, if that file is absent, to a small calibration of the demo
-scenario written to a temporary directory. The output directory defaults to a fresh temporary one (a given --out that
-holds the same calibration is resumed, as by the command). Peak memory: the largest resident set of this process and
-of any one of its finished child processes (getrusage): pyABC's multicore workers are such children; the predictive
-runs' pool workers (forked by a forkserver) and Dask's workers are not counted.
+CONFIG defaults to scenarios/history/calibration.toml (about 21 minutes on 2 cores). The output directory defaults
+to a fresh temporary one (a given --out that holds the same calibration is resumed, as by the command). Peak
+memory: the largest resident set of this process and of any one of its finished child processes (getrusage):
+pyABC's multicore workers are such children; the predictive runs' pool workers (forked by a forkserver) and Dask's
+workers are not counted.
 """
 
 from __future__ import annotations
@@ -20,64 +20,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "history" / "calibration.toml"
-
-DEMO_OBSERVATIONS = """[[observation]]
-id = "remote_monitoring_2029"
-indicator = "org_adoption:remote_monitoring"
-date = "2029-12"
-value = 0.10
-se = 0.05
-se_method = "invented for the benchmark"
-source = { authors = "-", title = "benchmark", year = 2026, where = "-", url_or_store = "-" }
-checked = false
-check_note = "not a figure: a benchmark target"
-use = true
-mapping = "-"
-
-[[observation]]
-id = "remote_monitoring_2031"
-indicator = "org_adoption:remote_monitoring"
-date = "2031-12"
-value = 0.25
-se = 0.05
-se_method = "invented for the benchmark"
-source = { authors = "-", title = "benchmark", year = 2026, where = "-", url_or_store = "-" }
-checked = false
-check_note = "not a figure: a benchmark target"
-use = true
-mapping = "-"
-"""
-
-DEMO_CONFIG = f"""scenario = "{(ROOT / "scenarios" / "demo.toml").as_posix()}"
-observations = "observations.toml"
-[abc]
-population_size = 30
-max_generations = 3
-max_walltime_minutes = 10
-seed = 1
-predictive_draws = 10
-[[parameters]]
-key = "diffusion.p"
-prior = "loguniform"
-low = 0.0005
-high = 0.1
-unit = "per year"
-source = "Sultan et al. 1990, widened"
-[[parameters]]
-key = "diffusion.q"
-prior = "uniform"
-low = 0.1
-high = 1.0
-unit = "per year"
-source = "Sultan et al. 1990, widened"
-"""
-
-
-def demo_config(folder: Path) -> Path:
-    (folder / "observations.toml").write_text(DEMO_OBSERVATIONS)
-    path = folder / "calibration.toml"
-    path.write_text(DEMO_CONFIG)
-    return path
 
 
 def peak_mb() -> tuple[float, float]:
@@ -100,7 +42,7 @@ def main() -> int:
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench_calibrate-"))
-    config = args.config or (DEFAULT if DEFAULT.is_file() else demo_config(scratch))
+    config = args.config or DEFAULT
     out = args.out or scratch / "out"
     print(f"calibration {config} -> {out}", flush=True)
     start = time.perf_counter()

@@ -65,6 +65,16 @@ def check_out_dir(path: Path, flag: str = "--out") -> None:
         raise ScenarioError(f"{flag} {path}: {existing} is not writable; allowed: a writable directory")
 
 
+def _add_where_options(parser: argparse.ArgumentParser) -> None:
+    """Where the runs go: local processes, a Dask scheduler, or a Dask LocalCluster (one of them)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", "-w", type=positive_int, help="local worker processes (default: all cores; 1 = serial)"
+    )
+    where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument("--dask-local", type=positive_int, metavar="N", help="start a Dask LocalCluster with N workers")
+
+
 def _add_set_option(p: argparse.ArgumentParser, help: str = SET_HELP) -> None:  # noqa: A002 - argparse's name
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help)
 
@@ -126,12 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("sweep_file", type=Path, help="sweep file (TOML), e.g. scenarios/sweeps/cofinancing_grid.toml")
     sweep.add_argument("--out", type=Path, required=True, help="output directory")
-    where = sweep.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers", "-w", type=positive_int, help="local worker processes (default: all cores; 1 = serial)"
-    )
-    where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
-    where.add_argument("--dask-local", type=positive_int, metavar="N", help="start a Dask LocalCluster with N workers")
+    _add_where_options(sweep)
     sweep.add_argument("--resume", action="store_true", help="continue a sweep in OUT, skipping the stored runs")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -144,12 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cal.add_argument("config", type=Path, help="calibration file (TOML), e.g. scenarios/history/calibration.toml")
     cal.add_argument("--out", type=Path, required=True, help="output directory (holds the run to resume)")
-    cal_where = cal.add_mutually_exclusive_group()
-    cal_where.add_argument(
-        "--workers", "-w", type=positive_int, help="local processes (default: all cores; 1 = serial)"
-    )
-    cal_where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
-    cal_where.add_argument("--dask-local", type=positive_int, metavar="N", help="start a Dask LocalCluster, N workers")
+    _add_where_options(cal)
     cal.add_argument("--quiet", action="store_true", help="no per-generation log")
 
     sens = sub.add_parser(
