@@ -26,6 +26,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from ..calendar import axis_years  # noqa: E402
@@ -275,6 +276,7 @@ def _plot_band_grid(band: pd.DataFrame, key: str, titles: dict[str, str], path: 
             ax.fill_between(years, part["p05"], part["p95"], color=color, alpha=0.2, linewidth=0)
             ax.plot(years, part["mean"], color=color, label=scenario)
         ax.set_title(titles.get(panel, panel), fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # calendar years
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..calendar import axis_years  # noqa: E402
 
@@ -27,6 +28,7 @@ def plot_adoption(timeseries: pd.DataFrame, path: str | Path, title: str = "") -
         for col in [c for c in timeseries.columns if c.startswith(prefix)]:
             ax.plot(years, timeseries[col], label=col.removeprefix(prefix))
         ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(f"share of {label}")
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from rich.table import Table
 
 from ..calendar import axis_years, end_of_month_year
@@ -72,6 +73,7 @@ def plot_record(observations: list[Observation], timeseries: pd.DataFrame, path:
                 end_of_month_year(obs.date), obs.value, yerr=2 * obs.se, fmt="o", color="C3", mfc=face, capsize=3
             )
         ax.set_title(indicator, fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # calendar years, not 2007.5
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     for ax in axes[len(indicators) :]:
