@@ -10,21 +10,22 @@ import pytest
 from diffusionsim.fit import fit_table
 from diffusionsim.validation import CALIBRATED_HISTORY
 
-REPLICATIONS = 8
+REPLICATIONS = 30  # as in docs/VALIDATION.md, so the test and the table agree
 
 # Observations used in calibration that the calibrated history misses by more than 2 se, and why.
 KNOWN_MISSES: dict[str, str] = {
     "e_consult_2010": "one p and q for every innovation: the calibration trades the e-consult's early rise against "
-    "the care groups' (model 21% against 32%)",
-    "e_consult_2014": "as e_consult_2010 (47% against 53%)",
+    "the care groups' (model 20% against 32%)",
+    "e_consult_2014": "as e_consult_2010 (46% against 53%)",
     "diabetes_care_group_2007": "the timeline opens the diabetes bundle to every care group in 2007, where the "
     "experiment admitted ten; every GP knows chain care from 2006 and insurers contract the bundle from its first "
-    "year, so the model starts too fast (23% against 8.5%)",
+    "year, so the model starts too fast (20% against 8.5%)",
     "diabetes_care_group_2009": "and then rises too slowly: multi-party chain care finds its partners with chance "
-    "0.5 a try in low-cooperation regions, and nothing in the model makes care groups form all at once (51% against "
+    "0.5 a try in low-cooperation regions, and nothing in the model makes care groups form all at once (48% against "
     "85%)",
+    "copd_care_group_2011": "as diabetes_care_group_2009, two years after its bundle (28% against 42.5%)",
     "vrm_care_group_2011": "VRM saves only after 24 months, twice the insurer's 12-month horizon, so insurers rarely "
-    "contract it (the wrong-horizon mechanism); in 2011 a quarter of the care groups had it (7% against 21%)",
+    "contract it (the wrong-horizon mechanism); in 2011 a quarter of the care groups had it (8% against 21%)",
     "nza_innovation_rule_embedded": "the model's embedded share is over every pilot of every innovation, 2006-2024 "
     "(50%); the NZa's 78% is of experiments an insurer had already agreed to pay for, a group the model cannot tell "
     "apart",
