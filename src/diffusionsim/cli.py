@@ -124,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a calibration directory (posterior.parquet): replication r of every scenario runs on the same draw "
         "from the posterior, set on top of each scenario's own values",
     )
+    comp.add_argument(
+        "--demo-scale",
+        action="store_true",
+        help="run every scenario at the demo's scale (its citizens, organisation clusters and network), keeping each "
+        "scenario's policy, behaviour and catalogue: a quick look",
+    )
     _add_set_option(comp, "override a key in every scenario, as in `run --set` (repeatable)")
     comp.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -249,7 +255,18 @@ def runs_progress(quiet: bool) -> Progress:
     return Progress(*columns, console=Console(stderr=True, quiet=quiet), transient=True)
 
 
+def warn_beyond_policy(scenarios: list[Scenario]) -> None:
+    """A warning on stderr when the scenarios differ in more than policy (scale, period, catalogue, behaviour)."""
+    from .experiments.compare import unique_names  # noqa: PLC0415 - as the other commands: imports on use
+    from .experiments.differences import beyond_policy, differences  # noqa: PLC0415
+
+    warning = beyond_policy(differences(scenarios, unique_names([s.meta.name for s in scenarios])))
+    if warning:
+        print(f"diffusionsim: warning: {warning}", file=sys.stderr)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
+    from .demo_scale import load_at_demo_scale
     from .experiments.compare import AllRunsFailedError, compare
     from .experiments.posterior import load_posterior
     from .experiments.sweep import MAX_REPLICATIONS
@@ -260,8 +277,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"--replications {args.replications}: allowed: a whole number from 1 to {MAX_REPLICATIONS:,}"
         )
     overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
-    for path in args.scenarios:  # fail fast on any bad file, before any run
-        load_scenario(path, overrides)
+    load = load_at_demo_scale if args.demo_scale else load_scenario
+    scenarios = [load(path, overrides) for path in args.scenarios]  # fail fast on any bad file, before any run
+    warn_beyond_policy(scenarios)
     posterior = load_posterior(args.posterior) if args.posterior is not None else None
     check_out_dir(args.out)
     with runs_progress(args.quiet) as bar:
@@ -276,6 +294,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 progress=lambda done, total: bar.update(task, completed=done),
                 posterior=posterior,
                 warn=lambda line: print(f"diffusionsim: warning: {line}", file=sys.stderr),
+                demo_scale=args.demo_scale,
             )
         except AllRunsFailedError as exc:
             print(f"diffusionsim: every run failed, nothing to report; the first error: {exc}", file=sys.stderr)

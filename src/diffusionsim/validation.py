@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import fit
+from . import demo_scale, fit
 from .experiments.compare import compare
-from .scenario import Scenario, apply_override, deep_merge, parse_override, read_toml, validate
+from .scenario import Scenario, deep_merge, read_toml
 
 REPLICATIONS = 30
 CALIBRATED_HISTORY = Path(__file__).resolve().parents[2] / "scenarios" / "history" / "calibrated.toml"
@@ -35,17 +35,8 @@ Effect = Callable[["Runs"], np.ndarray]
 
 def at_demo_scale(name: str, overrides: tuple[str, ...] = ()) -> Scenario:
     """A bundled scenario (``name`` or ``name@label``) with the demo's scale and the given ``--set`` overrides."""
-    demo = read_toml(DEFAULT_SCENARIOS / "demo.toml")
-    scale = {
-        "scale": demo["scale"],
-        "network": demo["network"],
-        "sectors": {s: {"organisations_per_agent": v["organisations_per_agent"]} for s, v in demo["sectors"].items()},
-        "meta": {"name": name},
-    }
-    data = deep_merge(read_toml(DEFAULT_SCENARIOS / f"{name.partition('@')[0]}.toml"), scale)
-    for text in overrides:
-        apply_override(data, *parse_override(text))
-    return validate(data, source=name)
+    data = deep_merge(read_toml(DEFAULT_SCENARIOS / f"{name.partition('@')[0]}.toml"), {"meta": {"name": name}})
+    return demo_scale.at_demo_scale(data, overrides, name)
 
 
 class Runs:

@@ -17,7 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..demo_scale import load_at_demo_scale
 from ..scenario import KINDS, Scenario, file_hash, load_scenario, scenario_hash
+from .differences import beyond_policy, differences
 from .posterior import Posterior, PosteriorPlan, plan
 from .run import manifest_for
 from .seeds import replication_seeds
@@ -50,14 +52,17 @@ def compare(
     progress: Callable[[int, int], None] | None = None,
     posterior: Posterior | str | Path | None = None,
     warn: Callable[[str], None] | None = None,
+    demo_scale: bool = False,
 ) -> ComparisonResult:
     """Run each scenario `replications` times on common seeds; `overrides` apply to every scenario file.
 
     With `posterior` (a calibration directory), replication r of every scenario also runs on the same draw from the
     posterior, applied after the overrides (see `posterior.py`); `warn` receives each calibrated key a scenario sets
-    itself and loses to the draws, before any run."""
-    scenarios = [p if isinstance(p, Scenario) else load_scenario(p, overrides) for p in paths]
-    names = _unique_names([s.meta.name for s in scenarios])
+    itself and loses to the draws, before any run. With `demo_scale`, scenario files run at the demo's scale
+    (demo_scale.py): a quick look at the same policies."""
+    load = load_at_demo_scale if demo_scale else load_scenario
+    scenarios = [p if isinstance(p, Scenario) else load(p, overrides) for p in paths]
+    names = unique_names([s.meta.name for s in scenarios])
     base_seed = scenarios[0].simulation.seed if seed is None else seed
     seeds = replication_seeds(base_seed, replications)
     drawn = None if posterior is None else _plan(posterior, paths, scenarios, names, overrides, seeds, warn)
@@ -91,11 +96,18 @@ def compare(
             for sc, p, n in zip(scenarios, paths, names, strict=True)
         ],
         "base_seed": base_seed,
+        "demo_scale": demo_scale,
         "replication_seeds": seeds,
         "replications": replications,
         "workers": workers,
         "start_time": started.isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - t0, 2),
+    }
+    rows = differences(scenarios, names)
+    manifest["differences"] = {
+        "descriptions": {n: sc.meta.description for n, sc in zip(names, scenarios, strict=True)},
+        "keys": rows,
+        "beyond_policy": beyond_policy(rows),
     }
     if drawn is not None:
         manifest["posterior"] = drawn.manifest()
@@ -142,7 +154,7 @@ def _tables(results: list, names: list[str], seeds: list[int]) -> tuple[pd.DataF
     return timeseries, pd.DataFrame(rows)
 
 
-def _unique_names(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Scenario names as labels; a repeated name gets a suffix so every column of the report is distinct."""
     seen: dict[str, int] = {}
     out = []

@@ -476,6 +476,8 @@ def _reproduce_command(result: ComparisonLike) -> str | None:
     sets = " ".join(f"--set {o}" for o in scenarios[0].get("overrides", []))
     if isinstance(result.manifest.get("posterior"), dict):
         sets += f" --posterior {result.manifest['posterior'].get('dir')}"
+    if result.manifest.get("demo_scale"):
+        sets += " --demo-scale"
     reps = result.manifest.get("replications", result.outcomes["replication"].nunique())
     return f"diffusionsim compare {' '.join(files)} -n {reps} --seed {result.manifest['base_seed']} {sets}".strip()
 
@@ -492,8 +494,10 @@ def build_report(
     rest = summary[~summary["outcome"].isin(main) & ~summary["outcome"].str.startswith(LEDGER_PREFIXES)]
     blocks: list[Block] = [
         ("h1", f"Scenario comparison: {', '.join(result.scenarios)}"),
+        *_mix_warning_blocks(result),
         ("h2", "Scenarios compared"),
         ("ul", _scenario_items(result)),
+        *_difference_blocks(result),
         ("h2", "Replications and seeds"),
         *_seed_blocks(result),
         ("h2", "Adoption"),
@@ -528,6 +532,27 @@ def build_report(
     headline = [c for c in main if c in set(core["outcome"])]
     blocks += _calibration_blocks(result, headline)
     return blocks + _failure_blocks(result) + _reproducibility_blocks(result)
+
+
+def _mix_warning_blocks(result: ComparisonLike) -> list[Block]:
+    """At the top: a warning when the scenarios differ in more than policy (experiments.differences)."""
+    warning = (result.manifest.get("differences") or {}).get("beyond_policy")
+    return [("p", f"WARNING: {warning}")] if warning else []
+
+
+def _difference_blocks(result: ComparisonLike) -> list[Block]:
+    """What each scenario says it is, and every key whose validated value differs between them, with its kind."""
+    diff = result.manifest.get("differences")
+    if not diff:
+        return []
+    described = [f"{name}: {text or '(no description)'}" for name, text in diff["descriptions"].items()]
+    rows = pd.DataFrame(diff["keys"], columns=["key", "kind", *result.scenarios])
+    intro = (
+        "Every key whose value differs between the validated scenarios (defaults filled in), and its kind: policy, "
+        "scale, period, catalogue or behaviour. Only policy differences make the comparison one of policies."
+    )
+    table = [("table", rows)] if len(rows) else [("p", "The scenarios do not differ in any key.")]
+    return [("h2", "What differs between the scenarios"), ("ul", described), ("p", intro), *table]
 
 
 def _calibration_blocks(result: ComparisonLike, outcomes: list[str]) -> list[Block]:
