@@ -73,9 +73,9 @@ PREFIX_LABELS: dict[str, str] = {
 PARTY_NAMES: dict[str, str] = {
     "outside": "outside the modelled system",
     "provider": "care providers",
-    "insurer": "health insurers",
-    "care_office": "care offices",
-    "municipality": "municipalities",
+    "insurer": "health insurers (zorgverzekeraars, Zvw)",
+    "care_office": "care offices (zorgkantoren, Wlz)",
+    "municipality": "municipalities (gemeenten, Wmo)",
     "public_fund": "public funds",
     "regional_fund": "regional funds",
     "investor": "investors",
@@ -378,31 +378,54 @@ def unit(column: str) -> str:
     return "number"
 
 
-def fmt(value: float, kind: str, diff: bool = False) -> str:
-    """One number for a table; differences carry a sign, and shares differ in percentage points."""
+NOISE = 1e-9  # |value| below this is floating-point noise of a sum that is zero (money is conserved): shown as 0
+
+
+def fmt(value: float, kind: str, diff: bool = False, extra: int = 0) -> str:
+    """One number for a table; differences carry a sign, and shares differ in percentage points. `extra` adds
+    decimals (fmt_ci uses it so that rounding never hides an effect)."""
     if value is None or not np.isfinite(value):
         return "n/a"
+    value = 0.0 if abs(value) < NOISE else value
     sign = "+" if diff else ""
     if kind == "share":
-        text = f"{value * 100:{sign}.1f} pp" if diff else f"{value:.1%}"
+        text = f"{value * 100:{sign}.{1 + extra}f} pp" if diff else f"{value:.{1 + extra}%}"
     elif kind in ("eur", "eur_m"):
-        text = f"{value / (1e6 if kind == 'eur' else 1):{sign},.1f}"
+        text = f"{value / (1e6 if kind == 'eur' else 1):{sign},.{1 + extra}f}"
     elif kind == "count":
-        text = f"{value:{sign},.0f}"
+        text = f"{value:{sign},.{extra}f}"
     elif kind == "years":
-        text = f"{value:{sign}.1f}"
+        text = f"{value:{sign}.{1 + extra}f}"
     else:
-        text = f"{value:{sign}.3g}"
+        text = f"{value:{sign}.{3 + extra}g}"
     if not any(ch in "123456789" for ch in text):  # a tiny negative rounds to "-0.0": show it as zero
         text = text.replace("-", "+" if diff else "")
     return text
 
 
 def fmt_ci(mean: float, low: float, high: float, kind: str, diff: bool = False) -> str:
-    """ "mean [low, high]"; the mean alone when there is no interval (a single replication)."""
+    """ "mean [low, high]"; the mean alone when there is no interval (a single replication).
+
+    A share's interval is clipped to 0-100% (a t-interval can cross the bounds a share cannot). Rounding adapts: more
+    decimals (up to 3 more) while an interval that excludes zero would print its mean as zero, or an interval of some
+    width would print as one number, so that a real effect never reads as +0.0 [+0.0, +0.0]."""
     if not (np.isfinite(low) and np.isfinite(high)):
         return fmt(mean, kind, diff)
-    return f"{fmt(mean, kind, diff)} [{fmt(low, kind, diff)}, {fmt(high, kind, diff)}]"
+    if kind == "share" and not diff:
+        low, high = max(low, 0.0), min(high, 1.0)
+    for extra in range(4):
+        texts = [fmt(v, kind, diff, extra) for v in (mean, low, high)]
+        if not _rounding_hides(texts, low, high):
+            break
+    return f"{texts[0]} [{texts[1]}, {texts[2]}]"
+
+
+def _rounding_hides(texts: list[str], low: float, high: float) -> bool:
+    """Whether the rounded texts hide what the numbers say: a mean shown as zero whose interval excludes zero, or an
+    interval with width shown as a single value."""
+    shows_zero = not any(ch in "123456789" for ch in texts[0])
+    excludes_zero = low > NOISE or high < -NOISE
+    return (shows_zero and excludes_zero) or (texts[1] == texts[2] and high - low > NOISE)
 
 
 def display_table(
