@@ -250,7 +250,8 @@ def test_without_posterior_the_report_is_unchanged():
     assert "Calibration uncertainty" not in md and "posterior" not in md.lower()
     headings = [b[1] for b in plain if b[0] == "h2"]
     before = ["Scenarios compared", "Replications and seeds", "Adoption", "Outcomes", "Who pays and who gains"]
-    assert headings == [*before, "Reproducibility"]  # the synthetic tables have no further outcomes, no failures
+    # the synthetic tables have no further outcomes and no failures; cost-effectiveness came with issue 13
+    assert headings == [*before, "Cost-effectiveness", "Reproducibility"]
     seeds = replication_seeds(1, synthetic.REPLICATIONS)
     draws = pd.DataFrame({"replication": range(5), "seed": seeds, "particle": range(5), "diffusion.q": np.arange(5.0)})
     with_draws = build_report(SimpleNamespace(**vars(result), draws=draws), {}, summary, money)

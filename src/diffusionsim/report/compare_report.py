@@ -553,8 +553,28 @@ def build_report(
     ]
     blocks += [("img", figures["money"], _FIGURE_ALTS["money"])] if "money" in figures else []
     headline = [c for c in main if c in set(core["outcome"])]
+    blocks += _cost_blocks(result)
     blocks += _calibration_blocks(result, headline)
     return blocks + _failure_blocks(result) + _reproducibility_blocks(result)
+
+
+def _cost_blocks(result: ComparisonLike) -> list[Block]:
+    """Public money per FTE freed and per percentage point of adoption against the reference (cost_effectiveness.py)."""
+    from . import cost_effectiveness as ce  # noqa: PLC0415 - it reads this module's formatting
+
+    needed = {ce.PUBLIC, ce.FTE, ce.ADOPTION}
+    if len(result.scenarios) < 2 or not needed <= set(result.outcomes.columns):
+        return []
+    reference = result.scenarios[0]
+    table = ce.cost_effectiveness(result.outcomes, result.scenarios, reference)
+    text = (
+        f"Against {reference}, per scenario: the extra public money (national fund's grants and the transition fund's "
+        "compensation over the whole run), the extra staff freed at the end and the extra adoption after 10 years, "
+        "each the mean paired difference [95% interval]; then public money per FTE freed and per percentage point of "
+        "adoption, the ratio of those means [95% paired-bootstrap interval]. A ratio whose denominator does not "
+        "differ from zero is not defined. Negative: the scenario spends less public money."
+    )
+    return [("h2", "Cost-effectiveness"), ("p", text), ("table", ce.display(table, reference))]
 
 
 def _mix_warning_blocks(result: ComparisonLike) -> list[Block]:
