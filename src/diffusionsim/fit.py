@@ -16,10 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .experiments.compare import compare
-from .observations import Observation, for_scenario, model_values
+from .observations import Observation, for_scenario, model_values, observed, standardised
 from .scenario import Scenario, load_scenario
-
-WITHIN = 2.0  # standard errors: the yardstick for "lies within" an observation
 
 
 def fit_table(scenario: Scenario | str | Path, replications: int, workers: int | None = None) -> pd.DataFrame:
@@ -29,22 +27,21 @@ def fit_table(scenario: Scenario | str | Path, replications: int, workers: int |
     observations = for_scenario(sc)
     runs = compare([sc], replications, workers=workers)
     values = np.array([_run_values(observations, runs, r, sc.simulation.start) for r in range(replications)])
-    observed = np.array([o.value for o in observations])
-    se = np.array([o.se for o in observations])
+    value, se = observed(observations)
     mean = values.mean(axis=0)
-    z = (mean - observed) / se
+    z, within = standardised(observations, mean)
     return pd.DataFrame(
         {
             "id": [o.id for o in observations],
             "indicator": [o.indicator for o in observations],
             "date": [o.date for o in observations],
-            "observed": observed,
+            "observed": value,
             "se": se,
             "model_mean": mean,
             "model_p05": np.percentile(values, 5, axis=0),
             "model_p95": np.percentile(values, 95, axis=0),
             "z": z,
-            "within_2se": np.abs(z) <= WITHIN,
+            "within_2se": within,
             "used": [o.use for o in observations],
         }
     )

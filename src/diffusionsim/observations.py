@@ -199,6 +199,17 @@ def observed(observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([o.value for o in observations]), np.array([o.se for o in observations])
 
 
+WITHIN_SE = 2.0  # standard errors: the yardstick (issue 12) for a model value that "lies within" an observation
+
+
+def standardised(observations: list[Observation], model: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z = (model - observed) / se per observation, and whether |z| <= WITHIN_SE (never for a missing model value):
+    the one rule the run's record, the fit table and the calibration report all apply."""
+    value, se = observed(observations)
+    z = (np.asarray(model, dtype=float) - value) / se
+    return z, np.isfinite(z) & (np.abs(z) <= WITHIN_SE)
+
+
 def used(observations: list[Observation]) -> list[Observation]:
     """The observations calibration fits; the rest are kept for out-of-sample comparison."""
     return [o for o in observations if o.use]

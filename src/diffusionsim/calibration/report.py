@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from matplotlib.figure import Figure
 
 from .. import calendar
+from ..observations import standardised
 from .abc import prior_distribution
 from .config import CalibrationConfig
 from .posterior import WEIGHT, summary
@@ -36,11 +37,11 @@ def fit_table(config: CalibrationConfig, predictive: pd.DataFrame) -> pd.DataFra
     for obs in config.observations:
         v = values.loc[values["name"] == obs.id, "value"].to_numpy(dtype=float)
         q05, q50, q95 = np.nanquantile(v, [0.05, 0.5, 0.95]) if np.isfinite(v).any() else (np.nan,) * 3
-        z = (q50 - obs.value) / obs.se
         rows.append({"id": obs.id, "indicator": obs.indicator, "date": obs.date, "used": obs.use,
-                     "observed": obs.value, "se": obs.se, "median": q50, "q05": q05, "q95": q95, "z": z,
-                     "within_2se": bool(abs(z) <= 2) if np.isfinite(z) else False})  # fmt: skip
-    return pd.DataFrame(rows)
+                     "observed": obs.value, "se": obs.se, "median": q50, "q05": q05, "q95": q95})  # fmt: skip
+    table = pd.DataFrame(rows)
+    table["z"], table["within_2se"] = standardised(config.observations, table["median"].to_numpy())
+    return table
 
 
 def png(fig: Figure) -> str:

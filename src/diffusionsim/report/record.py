@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from rich.table import Table
 
 from ..calendar import axis_years, end_of_month_year
-from ..observations import Observation, model_values, observed
+from ..observations import Observation, model_values, observed, standardised
 
 
 def record_frame(
@@ -25,7 +24,7 @@ def record_frame(
     """One row per observation: what was observed, what the model gives, and how far apart in standard errors."""
     value, se = observed(observations)
     model = model_values(observations, timeseries, outcomes, start)
-    z = (model - value) / se
+    z, within = standardised(observations, model)
     return pd.DataFrame(
         {
             "id": [o.id for o in observations],
@@ -35,7 +34,7 @@ def record_frame(
             "se": se,
             "model": model,
             "z": z,
-            "within_2se": np.abs(z) <= 2.0,
+            "within_2se": within,
             "used_in_calibration": [o.use for o in observations],
             "source": [f"{o.source.authors} ({o.source.year})" for o in observations],
         }
