@@ -19,10 +19,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..experiments.posterior import CALIBRATION_MANIFEST as MANIFEST
+from ..experiments.posterior import POSTERIOR_FILE as POSTERIOR
 from ..scenario import ScenarioError, file_hash, scenario_hash
 from .abc import DB_NAME, generations, run_abc
 from .config import STOPPING_RULES, CalibrationConfig, load_config
-from .posterior import POSTERIOR, draw_posterior, load_posterior, posterior_frame, write_calibrated
+from .posterior import draw_posterior, load_posterior, posterior_frame, write_calibrated
 from .predictive import PREDICTIVE, run_predictive
 
 if TYPE_CHECKING:
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CalibrationResult", "calibrate", "draw_posterior", "load_config", "load_posterior"]
 
-MANIFEST = "manifest.json"
 REPORT = "calibration.html"
 
 

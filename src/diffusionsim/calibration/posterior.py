@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..scenario import ScenarioError, load_scenario
+from ..experiments.posterior import WEIGHT
+from ..experiments.posterior import load_posterior as read_posterior
+from ..scenario import load_scenario
 
 if TYPE_CHECKING:
     import pyabc
 
     from .config import CalibrationConfig, Parameter
 
-POSTERIOR = "posterior.parquet"
 CALIBRATED = "calibrated.toml"
-WEIGHT = "weight"
 
 
 def posterior_frame(history: pyabc.History, parameters: list[Parameter]) -> pd.DataFrame:
@@ -35,24 +35,19 @@ def posterior_frame(history: pyabc.History, parameters: list[Parameter]) -> pd.D
 
 
 def load_posterior(out: str | Path) -> pd.DataFrame:
-    """The posterior sample of a calibration directory: dotted-key columns and `weight` (sum 1)."""
-    path = Path(out) / POSTERIOR
-    if not path.is_file():
-        raise ScenarioError(f"{out}: no {POSTERIOR}; allowed: a directory written by `diffusionsim calibrate`")
-    frame = pd.read_parquet(path)
-    if WEIGHT not in frame.columns or len(frame) == 0:
-        raise ScenarioError(f"{path}: allowed: a posterior sample with a '{WEIGHT}' column and at least one particle")
-    return frame
+    """The posterior sample of a calibration directory: dotted-key columns and `weight` (sum 1), read and checked as
+    `compare --posterior` reads it (experiments.posterior.load_posterior, the one reader of the file)."""
+    posterior = read_posterior(out)
+    return posterior.particles.assign(**{WEIGHT: posterior.weights})
 
 
 def draw_posterior(out: str | Path, n: int, seed: int) -> list[dict[str, float]]:
     """`n` parameter sets drawn from the posterior with replacement, in proportion to the particles' weights; the same
     `seed` gives the same draws."""
-    frame = load_posterior(out)
-    keys = [c for c in frame.columns if c != WEIGHT]
-    weights = frame[WEIGHT].to_numpy(dtype=float)
-    rows = np.random.default_rng(np.random.SeedSequence(seed)).choice(len(frame), size=n, p=weights / weights.sum())
-    return [{k: float(frame[k].iloc[i]) for k in keys} for i in rows]
+    posterior = read_posterior(out)
+    weights, particles = posterior.weights, posterior.particles
+    rows = np.random.default_rng(np.random.SeedSequence(seed)).choice(len(particles), size=n, p=weights / weights.sum())
+    return [{k: float(v) for k, v in particles.iloc[i].items()} for i in rows]
 
 
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: list[float] | np.ndarray) -> np.ndarray:
