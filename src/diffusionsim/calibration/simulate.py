@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..experiments.posterior import with_values
 from ..observations import Observation, model_values
-from ..scenario import Scenario, apply_override, validate
+from ..scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,8 +103,6 @@ class Simulator:
 
 
 def scenario_with(data: dict[str, Any], params: dict[str, float], source: str) -> Scenario:
-    """The scenario data with each dotted key set to its value, validated."""
-    data = json.loads(json.dumps(data))  # a deep copy of plain data
-    for key, value in params.items():
-        apply_override(data, key.split("."), float(value))
-    return validate(data, source=f"{source} (calibrated values {params})")
+    """The scenario data with each dotted key set to its (real) value, validated."""
+    values = {key: float(value) for key, value in params.items()}
+    return with_values(data, values, f"{source} (calibrated values {params})")

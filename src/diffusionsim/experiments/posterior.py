@@ -13,6 +13,7 @@ any run, they do not depend on the number of workers.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -147,10 +148,16 @@ def draw_values(draws: pd.DataFrame, replication: int) -> dict[str, Any]:
 
 def with_draw(scenario: Scenario, values: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """The scenario with the drawn values set, as `--set key=value` would, validated like a file."""
-    data = scenario.model_dump(mode="json")
+    return with_values(scenario.model_dump(mode="json"), values, f"{source} {DRAWN}")
+
+
+def with_values(data: dict[str, Any], values: dict[str, Any], source: str) -> Scenario:
+    """A copy of scenario data (a JSON dump) with each dotted key set to its value, validated like a file: how both a
+    posterior draw (here) and a calibration particle (calibration.simulate) become a scenario."""
+    data = copy.deepcopy(data)
     for key, value in values.items():
         apply_override(data, key.split("."), _plain(value))
-    return validate(data, source=f"{source} {DRAWN}")
+    return validate(data, source=source)
 
 
 def as_overrides(values: dict[str, Any]) -> list[str]:
