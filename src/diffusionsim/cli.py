@@ -255,16 +255,6 @@ def runs_progress(quiet: bool) -> Progress:
     return Progress(*columns, console=Console(stderr=True, quiet=quiet), transient=True)
 
 
-def warn_beyond_policy(scenarios: list[Scenario]) -> None:
-    """A warning on stderr when the scenarios differ in more than policy (scale, period, catalogue, behaviour)."""
-    from .experiments.compare import unique_names  # noqa: PLC0415 - as the other commands: imports on use
-    from .experiments.differences import beyond_policy, differences  # noqa: PLC0415
-
-    warning = beyond_policy(differences(scenarios, unique_names([s.meta.name for s in scenarios])))
-    if warning:
-        print(f"diffusionsim: warning: {warning}", file=sys.stderr)
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
     from .demo_scale import load_at_demo_scale
     from .experiments.compare import AllRunsFailedError, compare
@@ -278,8 +268,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     overrides = [*args.overrides, *(["simulation.months=" + str(args.months)] if args.months else [])]
     load = load_at_demo_scale if args.demo_scale else load_scenario
-    scenarios = [load(path, overrides) for path in args.scenarios]  # fail fast on any bad file, before any run
-    warn_beyond_policy(scenarios)
+    for path in args.scenarios:  # fail fast on any bad file, before any run
+        load(path, overrides)
     posterior = load_posterior(args.posterior) if args.posterior is not None else None
     check_out_dir(args.out)
     with runs_progress(args.quiet) as bar:

@@ -57,12 +57,17 @@ def compare(
     """Run each scenario `replications` times on common seeds; `overrides` apply to every scenario file.
 
     With `posterior` (a calibration directory), replication r of every scenario also runs on the same draw from the
-    posterior, applied after the overrides (see `posterior.py`); `warn` receives each calibrated key a scenario sets
-    itself and loses to the draws, before any run. With `demo_scale`, scenario files run at the demo's scale
+    posterior, applied after the overrides (see `posterior.py`). Before any run, `warn` receives the warning that the
+    scenarios differ in more than policy (differences.py), if they do, and each calibrated key a scenario sets itself
+    and loses to the draws. With `demo_scale`, scenario files run at the demo's scale
     (demo_scale.py): a quick look at the same policies."""
     load = load_at_demo_scale if demo_scale else load_scenario
     scenarios = [p if isinstance(p, Scenario) else load(p, overrides) for p in paths]
     names = unique_names([s.meta.name for s in scenarios])
+    rows = differences(scenarios, names)
+    mix = beyond_policy(rows)
+    if warn is not None and mix:
+        warn(mix)
     base_seed = scenarios[0].simulation.seed if seed is None else seed
     seeds = replication_seeds(base_seed, replications)
     drawn = None if posterior is None else _plan(posterior, paths, scenarios, names, overrides, seeds, warn)
@@ -103,11 +108,10 @@ def compare(
         "start_time": started.isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - t0, 2),
     }
-    rows = differences(scenarios, names)
     manifest["differences"] = {
         "descriptions": {n: sc.meta.description for n, sc in zip(names, scenarios, strict=True)},
         "keys": rows,
-        "beyond_policy": beyond_policy(rows),
+        "beyond_policy": mix,
     }
     if drawn is not None:
         manifest["posterior"] = drawn.manifest()
