@@ -24,11 +24,11 @@ BOOTSTRAP_DRAWS = 2000
 BOOTSTRAP_SEED = 20260101
 
 
-def paired(outcomes: pd.DataFrame, scenario: str, reference: str, column: str) -> np.ndarray:
-    """Per replication both scenarios ran: scenario minus reference."""
-    wide = outcomes.pivot_table(index="replication", columns="scenario", values=column)
-    both = wide[[scenario, reference]].dropna()
-    return (both[scenario] - both[reference]).to_numpy(dtype=float)
+def paired(outcomes: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
+    """Per replication both scenarios ran: scenario minus reference in public money, FTE and adoption, aligned on the
+    replication index; a replication missing any of them drops out of all three, so each ratio pairs like with like."""
+    runs = outcomes.set_index(["scenario", "replication"])[[PUBLIC, FTE, ADOPTION]]
+    return (runs.loc[scenario] - runs.loc[reference]).dropna()
 
 
 def ratio_interval(num: np.ndarray, den: np.ndarray) -> tuple[float, float, float]:
@@ -44,13 +44,14 @@ def cost_effectiveness(outcomes: pd.DataFrame, scenarios: list[str], reference: 
     denominator is not distinguishable from zero)."""
     rows = []
     for s in (s for s in scenarios if s != reference):
-        public, fte = paired(outcomes, s, reference, PUBLIC), paired(outcomes, s, reference, FTE)
-        adoption = paired(outcomes, s, reference, ADOPTION) * 100.0
+        diff = paired(outcomes, s, reference)
+        public, fte = diff[PUBLIC].to_numpy(dtype=float), diff[FTE].to_numpy(dtype=float)
+        adoption = diff[ADOPTION].to_numpy(dtype=float) * 100.0
         row: dict[str, object] = {"scenario": s}
         for name, values in (("public", public), ("fte", fte), ("adoption_pp", adoption)):
             row[name], row[f"{name}_low"], row[f"{name}_high"] = mean_ci(values)[1:]
-        for name, den, low in (("eur_per_fte", fte, row["fte_low"]), ("eur_per_pp", adoption, row["adoption_pp_low"])):
-            high = row[f"{'fte' if name == 'eur_per_fte' else 'adoption_pp'}_high"]
+        for name, base, den in (("eur_per_fte", "fte", fte), ("eur_per_pp", "adoption_pp", adoption)):
+            low, high = row[f"{base}_low"], row[f"{base}_high"]
             defined = len(den) > 1 and (low > 0 or high < 0)
             ratio = ratio_interval(public, den) if defined else (np.nan, np.nan, np.nan)
             row[name], row[f"{name}_low"], row[f"{name}_high"] = ratio
