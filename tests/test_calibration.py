@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from diffusionsim import calendar
 from diffusionsim.calibration import calibrate, draw_posterior, load_posterior
 from diffusionsim.calibration.abc import prior_distribution
 from diffusionsim.calibration.config import load_config
@@ -37,11 +38,10 @@ citizens = 20
 
 
 def observation(month: int, value: float, use: bool) -> str:
-    year, m = divmod(2027 * 12 + month - 1, 12)
     return f"""[[observation]]
 id = "adoption_m{month}"
 indicator = "org_adoption:innovation"
-date = "{year:04d}-{m + 1:02d}"
+date = "{calendar.date_of("2027-01", month)}"
 value = {value}
 se = {SE}
 se_method = "synthetic: one run of the model with known p and q"

@@ -28,8 +28,8 @@ from .experiments.compare import compare
 from .scenario import Scenario, deep_merge, read_toml
 
 REPLICATIONS = 30
-CALIBRATED_HISTORY = Path(__file__).resolve().parents[2] / "scenarios" / "history" / "calibrated.toml"
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+CALIBRATED_HISTORY = DEFAULT_SCENARIOS / "history" / "calibrated.toml"
 Effect = Callable[["Runs"], np.ndarray]
 
 
