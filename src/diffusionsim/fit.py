@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .experiments.compare import compare
-from .observations import Observation, for_scenario, model_values, observed, standardised
+from .observations import Observation, columns, for_scenario, model_values, standardised
 from .scenario import Scenario, load_scenario
 
 
@@ -27,16 +27,11 @@ def fit_table(scenario: Scenario | str | Path, replications: int, workers: int |
     observations = for_scenario(sc)
     runs = compare([sc], replications, workers=workers)
     values = np.array([_run_values(observations, runs, r, sc.simulation.start) for r in range(replications)])
-    value, se = observed(observations)
     mean = values.mean(axis=0)
     z, within = standardised(observations, mean)
     return pd.DataFrame(
-        {
-            "id": [o.id for o in observations],
-            "indicator": [o.indicator for o in observations],
-            "date": [o.date for o in observations],
-            "observed": value,
-            "se": se,
+        columns(observations)
+        | {
             "model_mean": mean,
             "model_p05": np.percentile(values, 5, axis=0),
             "model_p95": np.percentile(values, 95, axis=0),

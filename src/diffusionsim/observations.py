@@ -199,6 +199,19 @@ def observed(observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([o.value for o in observations]), np.array([o.se for o in observations])
 
 
+def columns(observations: list[Observation]) -> dict[str, Any]:
+    """The leading columns of every table that sets observations beside the model: id, indicator, date, observed
+    value and its standard error."""
+    value, se = observed(observations)
+    return {
+        "id": [o.id for o in observations],
+        "indicator": [o.indicator for o in observations],
+        "date": [o.date for o in observations],
+        "observed": value,
+        "se": se,
+    }
+
+
 WITHIN_SE = 2.0  # standard errors: the yardstick (issue 12) for a model value that "lies within" an observation
 
 

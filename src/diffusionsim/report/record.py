@@ -15,23 +15,18 @@ from matplotlib.ticker import MaxNLocator
 from rich.table import Table
 
 from ..calendar import axis_years, end_of_month_year
-from ..observations import Observation, model_values, observed, standardised
+from ..observations import Observation, columns, model_values, standardised
 
 
 def record_frame(
     observations: list[Observation], timeseries: pd.DataFrame, outcomes: dict[str, float], start: str
 ) -> pd.DataFrame:
     """One row per observation: what was observed, what the model gives, and how far apart in standard errors."""
-    value, se = observed(observations)
     model = model_values(observations, timeseries, outcomes, start)
     z, within = standardised(observations, model)
     return pd.DataFrame(
-        {
-            "id": [o.id for o in observations],
-            "indicator": [o.indicator for o in observations],
-            "date": [o.date for o in observations],
-            "observed": value,
-            "se": se,
+        columns(observations)
+        | {
             "model": model,
             "z": z,
             "within_2se": within,
