@@ -16,8 +16,13 @@ from diffusionsim.experiments.compare import compare
 from diffusionsim.experiments.posterior import draw, draw_values, load_posterior, plan, with_draw
 from diffusionsim.experiments.seeds import replication_seeds
 from diffusionsim.experiments.worker import simulate
-from diffusionsim.report import calibration_uncertainty as cu
-from diffusionsim.report.compare_report import OUTCOME_LABELS, build_report, money_table, summary_table, to_markdown
+from diffusionsim.report.comparison import (
+    OUTCOME_LABELS,
+    Context,
+    build_report,
+    to_markdown,
+)
+from diffusionsim.report.comparison import calibration_uncertainty as cu
 from diffusionsim.scenario import load_scenario
 from tests import test_compare_report as synthetic
 from tests.conftest import SCENARIOS
@@ -129,8 +134,8 @@ def test_cli_writes_draws_manifest_and_the_section(cli_run, fake, capsys):
     assert post["sha256"] == load_posterior(fake).sha256 and post["dir"] == str(fake)
     assert [d["diffusion.q"] for d in post["draws"]] == pytest.approx(draws["diffusion.q"].tolist())
     md = (out / "report.md").read_text()
-    section = md[md.index("## Calibration uncertainty") : md.index("## Reproducibility")]
-    assert "diffusion.q" in section and "WARNING: scenario fast_word_of_mouth sets diffusion.q" in section
+    section = md[md.index("## Calibration uncertainty") : md.index("## Appendix")]
+    assert "diffusion.q" in section and "**Warning:** scenario fast_word_of_mouth sets diffusion.q" in section
     outcomes = pd.read_csv(out / "outcomes.csv").columns
     for column in [c for c in OUTCOME_LABELS if c in outcomes and not c.startswith(("money:", "impact:"))]:
         assert f"- {OUTCOME_LABELS[column]}: " in section  # a statement per headline outcome
@@ -244,17 +249,14 @@ def _synthetic() -> SimpleNamespace:
 def test_without_posterior_the_report_is_unchanged():
     """No posterior: no section, no draws table, not a word about it. With draws, the section is the only change."""
     result = _synthetic()
-    summary, money = summary_table(result), money_table(result)
-    plain = build_report(result, {}, summary, money)
+    plain = build_report(Context.of(result))
     md = to_markdown(plain)
     assert "Calibration uncertainty" not in md and "posterior" not in md.lower()
-    headings = [b[1] for b in plain if b[0] == "h2"]
-    before = ["Scenarios compared", "Replications and seeds", "Adoption", "Outcomes", "Who pays and who gains"]
-    # the synthetic tables have no further outcomes and no failures; cost-effectiveness came with issue 13
-    assert headings == [*before, "Cost-effectiveness", "Reproducibility"]
+    assert "calibration" not in [s.id for s in plain.sections]
     seeds = replication_seeds(1, synthetic.REPLICATIONS)
     draws = pd.DataFrame({"replication": range(5), "seed": seeds, "particle": range(5), "diffusion.q": np.arange(5.0)})
-    with_draws = build_report(SimpleNamespace(**vars(result), draws=draws), {}, summary, money)
-    start = next(i for i, b in enumerate(with_draws) if b[:2] == ("h2", "Calibration uncertainty"))
-    end = next(i for i, b in enumerate(with_draws) if i > start and b[0] == "h2")
-    assert to_markdown(with_draws[:start] + with_draws[end:]) == md
+    with_draws = build_report(Context.of(SimpleNamespace(**vars(result), draws=draws)))
+    assert [s.id for s in with_draws.sections if s.id != "calibration"] == [s.id for s in plain.sections]
+    assert with_draws.section("calibration") is not None
+    with_draws.sections.remove(with_draws.section("calibration"))
+    assert to_markdown(with_draws) == md

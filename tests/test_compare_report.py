@@ -13,8 +13,9 @@ import pytest
 from scipy import stats
 
 from diffusionsim.ledger import PARTY_TYPES
-from diffusionsim.report.compare_report import (
+from diffusionsim.report.comparison import (
     OUTCOME_LABELS,
+    Context,
     band_frame,
     build_report,
     kind_band_frame,
@@ -167,7 +168,7 @@ def test_write_report_files(result, tmp_path):
         assert f"]({png})" in md
     for outcome in OUTCOMES:
         assert OUTCOME_LABELS[outcome] in md
-    assert "diff vs baseline" in md and "Who pays and who gains" in md
+    assert "shared_savings vs baseline" in md and "Who pays and who gains" in md
 
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page
@@ -189,6 +190,6 @@ def test_single_replication_has_no_intervals(result, tmp_path):
     table = summary_table(one)
     assert table["ci_low"].isna().all() and table["n"].eq(1).all()
     assert plot_money(one, tmp_path / "money.png").stat().st_size > 0
-    md = to_markdown(build_report(one, {}, table, money_table(one)))
+    md = to_markdown(build_report(Context.of(one)))
     row = next(line for line in md.splitlines() if line.startswith(f"| {OUTCOME_LABELS['pilots_started']} |"))
     assert "[" not in row and "n/a" not in row  # the mean alone, without an interval

@@ -47,7 +47,7 @@ def test_compare_warns_on_the_command_line_and_in_the_report(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "warning: the scenarios differ in more than policy: scale" in err
     report = (out / "report.md").read_text()
-    assert report.index("WARNING: the scenarios differ") < report.index("## Scenarios compared")
+    assert report.index("**Warning:** the scenarios differ") < report.index("## What differs between the scenarios")
     assert "## What differs between the scenarios" in report and "| scale.citizens | scale |" in report
     assert main(["compare", *args, "--demo-scale", "--out", str(tmp_path / "quick"), "--quiet"]) == 0
     assert "differ in more than policy" not in capsys.readouterr().err

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diffusionsim.report import cost_effectiveness as ce
-from diffusionsim.report.compare_report import PARTY_NAMES, fmt, fmt_ci
+from diffusionsim.report.comparison import PARTY_NAMES, fmt, fmt_ci
+from diffusionsim.report.comparison import cost_effectiveness as ce
 
 
 def test_an_effect_whose_interval_excludes_zero_never_prints_as_zero():

@@ -260,7 +260,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import AllRunsFailedError, compare
     from .experiments.posterior import load_posterior
     from .experiments.sweep import MAX_REPLICATIONS
-    from .report.compare_report import write_report
+    from .report.comparison import write_report
 
     if not 1 <= args.replications <= MAX_REPLICATIONS:
         raise ScenarioError(

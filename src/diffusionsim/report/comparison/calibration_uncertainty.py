@@ -24,6 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ... import i18n
+from ...i18n import N_, _
+
 DOMINANCE = 0.5  # calibration dominates when the parameters explain more than this share of the spread
 QUADRATIC_MARGIN = 10  # squares join the regression only with at least this many more replications than terms
 DRAW_COLUMNS = ("replication", "seed", "particle")
@@ -87,7 +90,7 @@ def uncertainty_table(outcomes: pd.DataFrame, draws: pd.DataFrame, columns: Sequ
 
 def _row(column: str, scenario: str, difference: bool, values: pd.Series, x: pd.DataFrame) -> tuple:
     values = values.dropna()
-    share, n, _ = explained_share(values.to_numpy(), x.loc[values.index].to_numpy())
+    share, n, _terms = explained_share(values.to_numpy(), x.loc[values.index].to_numpy())
     sd = float(values.std(ddof=1)) if n > 1 else math.nan
     if math.isnan(share):
         dominates = "no spread" if n > 1 and not sd > 0 else "too few replications with a value"
@@ -111,17 +114,21 @@ def range_table(draws: pd.DataFrame) -> pd.DataFrame:
 
 def statement(label: str, rows: pd.DataFrame, reference: str) -> str:
     """One plain sentence per outcome: which dominates its spread, per scenario, and for its differences."""
-    text = f"{label}: {_phrase(rows[~rows['difference']], 'the spread across replications')}"
+    text = _("{label}: {verdict}").format(label=label, verdict=_phrase(rows[~rows["difference"]], SPREAD_RUNS))
     diffs = rows[rows["difference"]]
     if len(diffs):
-        text += f" Its difference against {reference}: {_phrase(diffs, 'the spread')}"
+        text += " " + _("Its difference against {reference}: {verdict}").format(
+            reference=reference, verdict=_phrase(diffs, SPREAD)
+        )
     return text
 
 
 VERDICTS = {
-    "calibration": "what calibration left uncertain dominates",
-    "model noise": "the model's own noise dominates",
+    "calibration": N_("what calibration left uncertain dominates"),
+    "model noise": N_("the model's own noise dominates"),
 }
+REASONS = {"no spread": N_("no spread"), "too few replications with a value": N_("too few replications with a value")}
+SPREAD_RUNS, SPREAD = N_("the spread across replications"), N_("the spread")
 
 
 def _phrase(rows: pd.DataFrame, what: str) -> str:
@@ -129,19 +136,29 @@ def _phrase(rows: pd.DataFrame, what: str) -> str:
     decided = rows[rows["dominates"].isin(list(VERDICTS))]
     undecided = rows[~rows.index.isin(decided.index)]
     aside = "; ".join(
-        f"not determined for {', '.join(group['scenario'])} ({reason})"
+        _("not determined for {scenarios} ({reason})").format(
+            scenarios=", ".join(group["scenario"]), reason=_(REASONS.get(reason, reason))
+        )
         for reason, group in undecided.groupby("dominates", sort=False)
     )
     if decided.empty:
         return f"{aside}."
     verdicts = list(dict.fromkeys(decided["dominates"]))
     if len(verdicts) == 1:
-        head = f"{VERDICTS[verdicts[0]]} {what}"
+        head = _("{verdict} {what}").format(verdict=_(VERDICTS[verdicts[0]]), what=_(what))
     else:
         by = {v: ", ".join(decided.loc[decided["dominates"] == v, "scenario"]) for v in verdicts}
-        head = "mixed: " + "; ".join(f"{VERDICTS[v]} in {s}" for v, s in by.items())
-    shares = ", ".join(f"{r.scenario} {r.share_calibration:.2f}" for r in decided.itertuples())
-    return f"{head} (share explained by the drawn parameters: {shares}{'; ' + aside if aside else ''})."
+        head = _("mixed: {parts}").format(
+            parts="; ".join(
+                _("{verdict} in {scenarios}").format(verdict=_(VERDICTS[v]), scenarios=s)
+                for v, s in by.items()
+            )
+        )
+    shares = ", ".join(f"{r.scenario} {i18n.number(r.share_calibration, 2)}" for r in decided.itertuples())
+    aside = "; " + aside if aside else ""
+    return _("{verdict} (share explained by the drawn parameters: {shares}{aside}).").format(
+        verdict=head, shares=shares, aside=aside
+    )
 
 
 __all__ = ["DOMINANCE", "draws_of", "explained_share", "range_table", "statement", "uncertainty_table"]

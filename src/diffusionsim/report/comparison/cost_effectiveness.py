@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .compare_report import fmt_ci, mean_ci
+from .numbers import fmt_ci
+from .tables import mean_ci
 
 PUBLIC, FTE, ADOPTION = "public_money_spent", "fte_saved", "implemented_10y"
 BOOTSTRAP_DRAWS = 2000
