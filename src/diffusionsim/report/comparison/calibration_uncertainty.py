@@ -150,8 +150,7 @@ def _phrase(rows: pd.DataFrame, what: str) -> str:
         by = {v: ", ".join(decided.loc[decided["dominates"] == v, "scenario"]) for v in verdicts}
         head = _("mixed: {parts}").format(
             parts="; ".join(
-                _("{verdict} in {scenarios}").format(verdict=_(VERDICTS[v]), scenarios=s)
-                for v, s in by.items()
+                _("{verdict} in {scenarios}").format(verdict=_(VERDICTS[v]), scenarios=s) for v, s in by.items()
             )
         )
     shares = ", ".join(f"{r.scenario} {i18n.number(r.share_calibration, 2)}" for r in decided.itertuples())

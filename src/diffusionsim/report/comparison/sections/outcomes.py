@@ -15,8 +15,8 @@ MAIN = [c for c in OUTCOME_LABELS if not c.startswith(LEDGER_PREFIXES)]
 def how_to_read(ctx: Context) -> str:
     return _(
         'Mean over replications [95% t-interval]; "{scenario} vs {reference}" is the mean of the paired '
-        "per-replication differences [its 95% interval]. Shares in %, their differences in percentage points (pp); money in EUR "
-        "million. An interval that excludes 0 marks a difference larger than the run-to-run noise."
+        "per-replication differences [its 95% interval]. Shares in %, their differences in percentage points (pp); "
+        "money in EUR million. An interval that excludes 0 marks a difference larger than the run-to-run noise."
     ).format(scenario=_("scenario"), reference=ctx.reference)
 
 
