@@ -16,6 +16,7 @@ class Text:
 
     text: str
     tone: str = ""
+    id: str = ""  # an anchor in the HTML (tests and links find the block by it)
     kind: ClassVar[str] = "text"
 
 
@@ -24,6 +25,7 @@ class Items:
     """A bulleted list."""
 
     items: list[str]
+    id: str = ""
     kind: ClassVar[str] = "items"
 
 
@@ -35,6 +37,7 @@ class Table:
     frame: pd.DataFrame
     caption: str = ""
     swatches: dict[str, str] = field(default_factory=dict)
+    id: str = ""
     kind: ClassVar[str] = "table"
 
 
