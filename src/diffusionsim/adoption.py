@@ -127,6 +127,8 @@ def decide_embedding(model: DiffusionModel, org: np.ndarray, k: np.ndarray, afte
     model.counters["refused_for_reserve"] += float(model.org_weight[org[embed][~can]].sum())
     embed[embed] = can
     implement(model, org[embed], k[embed])
+    if not after_pilot:  # regional evidence or the payer's contract made a pilot of its own unnecessary
+        model.counters["implemented_without_pilot"] += float(model.org_weight[org[embed]].sum())
     if after_pilot:
         dropped, kd = org[~embed], k[~embed]
         np.subtract.at(model.experience, kd, model.org_weight[dropped] * model.use_months[dropped, kd])

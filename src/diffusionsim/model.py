@@ -92,6 +92,7 @@ class DiffusionModel(Model):
             implementations_stopped=0.0,
             refused_for_reserve=0.0,
             reconsidered=0.0,
+            implemented_without_pilot=0.0,
         )
         self.milestones: dict[str, float] = {}  # metrics.MILESTONES read off at their dates
         self._build()

@@ -44,6 +44,7 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
     fte = metrics.fte_saved(model)
     developing = [c for c in model.companies if c.products and c.reached_market_month != 0]
     out = {
+        "reached_half_share": float(np.mean(curves.max(axis=0) >= 0.5)),
         "years_to_half_adoption": float(np.mean([years_to_half(curve, months) for curve in curves.T])),
         "implemented_5y": float(curves[60].mean()) if months >= 60 else float("nan"),
         "implemented_10y": float(at_10y.mean()),
@@ -52,6 +53,7 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
         "pilots_abandoned": abandoned,
         "embedded_share": embedded / (embedded + abandoned) if embedded + abandoned else float("nan"),
         "pilots_without_money": metrics.counter(model, "pilots_without_money"),
+        "implemented_without_pilot": metrics.counter(model, "implemented_without_pilot"),
         "implementations_stopped": metrics.counter(model, "implementations_stopped"),
         "companies_reached_market": (
             float(np.mean([c.reached_market_month is not None for c in developing])) if developing else float("nan")
@@ -65,6 +67,7 @@ def run_outcomes(model: DiffusionModel) -> dict[str, float]:
         "public_money_spent": metrics.public_money_spent(model),
     }
     out |= {name: model.milestones.get(name, float("nan")) for name in metrics.MILESTONES}
+    out["fte_2034_share_of_shortage"] = out["fte_saved_2034"] / model.settings.scale.shortage_2034_fte
     for party in PARTY_TYPES:
         out[f"money:{party}"] = metrics.money(model, party)
         out[f"impact:{party}"] = metrics.impact(model, party)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from ..palette import scenario_colours
-from .tables import ComparisonLike, money_table, summary_table
+from .tables import ComparisonLike, money_table, per_scenario, summary_table
 
 
 @dataclass
@@ -25,6 +26,11 @@ class Context:
 
     def __post_init__(self) -> None:
         self.colours = self.colours or scenario_colours(self.result.scenarios)
+
+    @cached_property
+    def runs(self) -> dict[str, pd.DataFrame]:
+        """Each scenario's outcome rows indexed by replication, split once for every paired difference."""
+        return per_scenario(self.result.outcomes)
 
     @property
     def scenarios(self) -> list[str]:

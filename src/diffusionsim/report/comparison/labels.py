@@ -32,6 +32,7 @@ OUTCOME_LABELS: dict[str, str] = {
     "care_at_home_growth": N_("Growth of care at home since the start, at the end of the run"),
     "care_at_home_growth_2030": N_("Growth of care at home since the start, end of 2030 (mission: +50%)"),
     "fte_saved_2034": N_("Staff time freed, end of 2034 (FTE)"),
+    "fte_2034_share_of_shortage": N_("Staff time freed, end of 2034, as share of the 2034 shortage"),
     "ses_gap": N_("Adoption gap, high minus low socio-economic status (eligible citizens)"),
     "public_money_spent": N_("Public money spent on innovation"),
 }
@@ -39,6 +40,7 @@ OUTCOME_LABELS: dict[str, str] = {
 SOURCES: dict[str, str] = {
     "companies_reached_market": N_("About 35% of start-ups reach the market (002_ac36531e09462072.txt:214-217)."),
     "fte_share_of_shortage": N_("The 2034 staff shortage: 266,000 FTE (000_991d8b1a8065d35d.txt:7)."),
+    "fte_2034_share_of_shortage": N_("The 2034 staff shortage: 266,000 FTE (000_991d8b1a8065d35d.txt:7)."),
     "care_at_home_growth_2030": N_("Mission II of the KIA: 50% more care at home by 2030."),
 }
 # Labels for the per-innovation / per-group outcome columns, keyed by the part before the colon.
@@ -84,6 +86,7 @@ SHARES = {
     "embedded_share",
     "companies_reached_market",
     "fte_share_of_shortage",
+    "fte_2034_share_of_shortage",
     "care_at_home_share",
     "care_at_home_spending_share",
     "care_at_home_growth",
@@ -97,6 +100,7 @@ COUNTS = {
     "pilots_embedded",
     "pilots_abandoned",
     "pilots_without_money",
+    "implemented_without_pilot",
     "implementations_stopped",
     "fte_saved",
     "fte_saved_2034",
@@ -106,6 +110,9 @@ YEARS_PREFIXES = ("years_to_half",)
 # Outcomes shown in the report's tables beyond the labelled ones, with their labels.
 OUTCOME_LABELS |= {
     "pilots_without_money": N_("Pilots that found no money"),
+    "implemented_without_pilot": N_(
+        "Implementations without a pilot of their own (regional evidence or a payer's contract)"
+    ),
     "implementations_stopped": N_("Implementations stopped"),
     "social_share_of_new_products": N_("Social innovations among the products that reached the market"),
 }

@@ -60,7 +60,7 @@ def summary_table(result: ComparisonLike, columns: Sequence[str] | None = None) 
     replication missing in either scenario, or an outcome undefined (NaN) in either run, drops out of the pair.
     """
     reference = result.scenarios[0]
-    runs = {s: g.set_index("replication") for s, g in result.outcomes.groupby("scenario", sort=False)}
+    runs = per_scenario(result.outcomes)
     empty = result.outcomes.iloc[:0].set_index("replication")
     rows = []
     for column in columns if columns is not None else outcome_columns(result):
@@ -83,6 +83,19 @@ def summary_table(result: ComparisonLike, columns: Sequence[str] | None = None) 
         "diff_ci_high",
     ]
     return pd.DataFrame(rows, columns=names)
+
+
+def per_scenario(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The outcome rows of each scenario, indexed by replication (the key that pairs runs across scenarios)."""
+    return {s: g.set_index("replication") for s, g in outcomes.groupby("scenario", sort=False)}
+
+
+def paired_difference(runs: dict[str, pd.DataFrame], column: str, a: str, b: str) -> tuple[int, float, float, float]:
+    """(n, mean, low, high) of a − b in `column`, per replication both ran (common seeds), then averaged; `runs` is
+    per_scenario's split of the outcome table (computed once: splitting is what costs)."""
+    if a not in runs or b not in runs:
+        return 0, math.nan, math.nan, math.nan
+    return mean_ci((runs[a][column] - runs[b][column]).dropna())
 
 
 def party_types(result: ComparisonLike) -> list[str]:
