@@ -53,9 +53,7 @@ def headline_columns(outcomes: pd.DataFrame) -> list[str]:
 
 def short_label(column: str) -> str:
     if column.startswith(IMPACT_PREFIX):
-        return _("Net money of {party} (EUR million, against no innovation)").format(
-            party=party(column.removeprefix(IMPACT_PREFIX))
-        )
+        return _("Net money: {party}").format(party=party(column.removeprefix(IMPACT_PREFIX)))
     return _(SHORT[column])
 
 
@@ -189,10 +187,11 @@ def section(ctx: Context) -> list[Section]:
         n,
     ).format(n=n, reference=ctx.reference)
     ranking = ranking_table(ctx, headlines + party_columns(ctx))
-    blocks = [Text(intro), Table(ranking, caption=_("Ranking"), swatches=ctx.colours, id="ranking")]
+    caption = _("Ranking: mean over replications · rank (#1 is best); net money in EUR million against no innovation")
+    blocks = [Text(intro), Table(ranking, caption=caption, swatches=ctx.colours, id="ranking")]
     if ctx.others:
         items = [conclusion(ctx, s, headlines) for s in ctx.others] + leader_sentences(ctx, headlines)
-        blocks += [Items(items, id="conclusions")]
+        blocks += [Text(_("Conclusions:")), Items(items, id="conclusions")]
         blocks += [Text(_("Who pays and who gains:")), Items(trade_offs(ctx), id="trade-offs")]
     else:
         blocks += [Items([_("Only one scenario: there is nothing to compare it with.")], id="conclusions")]
