@@ -6,9 +6,9 @@ from __future__ import annotations
 from ....i18n import _, current
 from ..context import Context
 from ..document import Report
-from . import adoption, appendix, calibration, cost, failures, money, outcomes, scenarios
+from . import adoption, appendix, budget, calibration, cost, failures, money, outcomes, scenarios
 
-ORDER = (scenarios, adoption, outcomes, money, cost, calibration, failures, appendix)
+ORDER = (scenarios, adoption, outcomes, money, budget, cost, calibration, failures, appendix)
 
 
 def title(names: list[str]) -> str:
