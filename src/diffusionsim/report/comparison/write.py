@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ...i18n import language
+from . import budget
 from . import calibration_uncertainty as cu
 from .context import Context
 from .figures import write_figures
@@ -23,6 +24,8 @@ def write_report(result: ComparisonLike, out_dir: str | Path, lang: str = "en") 
         figures = write_figures(result, out)
         summary, money = summary_table(result), money_table(result)
         tables = {"summary.csv": summary, "money.csv": money, "outcomes.csv": result.outcomes}
+        tables["budget.csv"] = budget.yearly_table(result.timeseries, result.scenarios)
+        tables["break_even.csv"] = budget.break_even(result.timeseries, result.scenarios)
         failures = getattr(result, "failures", None)
         if failures is not None and len(failures):
             tables["failures.csv"] = failures

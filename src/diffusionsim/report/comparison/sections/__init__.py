@@ -6,9 +6,9 @@ from __future__ import annotations
 from ....i18n import _, current
 from ..context import Context
 from ..document import Report
-from . import adoption, appendix, brief, calibration, cost, failures, money, outcomes, scenarios, why
+from . import adoption, appendix, brief, budget, calibration, cost, failures, money, outcomes, scenarios, why
 
-ORDER = (brief, scenarios, adoption, outcomes, money, cost, why, calibration, failures, appendix)
+ORDER = (brief, scenarios, adoption, outcomes, money, budget, cost, why, calibration, failures, appendix)
 
 
 def title(names: list[str]) -> str:
