@@ -180,7 +180,6 @@ def test_two_scenarios_need_no_table_scrolling(screen):
     assert scrolling == []
 
 
-@pytest.mark.xfail(strict=True, reason="the brief section lands with issue 13's first page")
 def test_first_screen_holds_the_ranking_and_the_conclusions(screen):
     tops = screen(
         "['ranking', 'conclusions'].map(id => { const el = document.getElementById(id); "
