@@ -183,18 +183,22 @@ def test_every_report_text_goes_through_the_catalogue():
     assert allowed_used == set(ALLOWED), f"allow-list entries no longer needed: {set(ALLOWED) - allowed_used}"
 
 
-def extracted() -> dict[str, tuple[str, ...]]:
-    """msgid (the singular of a plural) -> all its msgid forms, as Babel extracts them with babel.cfg's method map."""
+def extraction() -> list[tuple[str, tuple[str, ...]]]:
+    """(file, msgid forms) of every text Babel extracts over src with babel.cfg's method map."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     keywords = DEFAULT_KEYWORDS | {"N_": None, "ngettext": (1, 2)}
-    found: dict[str, tuple[str, ...]] = {}
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    found = []
+    for file, _line, message, _comments, _context in extract_from_dir(
         str(SRC), method_map, options_map, keywords=keywords
     ):
-        forms = message if isinstance(message, tuple) else (message,)
-        found[forms[0]] = forms
+        found.append((file, message if isinstance(message, tuple) else (message,)))
     return found
+
+
+def extracted() -> dict[str, tuple[str, ...]]:
+    """msgid (the singular of a plural) -> all its msgid forms."""
+    return {forms[0]: forms for _file, forms in extraction()}
 
 
 def _placeholders(text: str) -> list[str]:
@@ -209,8 +213,9 @@ def catalogue():
 
 def test_extraction_finds_the_report():
     """babel.cfg's patterns match the tree (a wrong pattern extracts nothing, and nothing would be checked)."""
-    msgids = extracted()
-    assert "Who pays and who gains" in msgids and "Warning:" in msgids  # a module's text and a template's
+    files = {Path(file) for file, _forms in extraction()}
+    assert Path("diffusionsim/report/summary.py") in files  # a module's texts
+    assert {f for f in files if f.suffix == ".j2"} == {p.relative_to(SRC) for p in TEMPLATES}  # every template's
 
 
 def test_every_msgid_has_a_dutch_translation(catalogue):
