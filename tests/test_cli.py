@@ -36,7 +36,7 @@ def test_run_writes_tables_figure_and_manifest(demo_path, tmp_path, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "Adoption at the end of 2028-12, after 2 years" in printed and "Net money per party type" in printed
+    assert "Adoption at the end of December 2028, after 2 years" in printed and "Net money per party type" in printed
 
     ts = pd.read_csv(out / "timeseries.csv")
     assert len(ts) == 25 and ts["month"].tolist() == list(range(25))  # month 0 (the start) to month 24

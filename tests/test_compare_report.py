@@ -76,8 +76,8 @@ def _outcomes(rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-@pytest.fixture(scope="module")
-def result() -> SimpleNamespace:
+def synthetic_result() -> SimpleNamespace:
+    """A comparison result of three scenarios built from the synthetic tables above (no model run)."""
     rng = np.random.default_rng(20240601)
     manifest = {
         "scenarios": [
@@ -91,6 +91,11 @@ def result() -> SimpleNamespace:
     return SimpleNamespace(
         scenarios=SCENARIOS, timeseries=_timeseries(rng), outcomes=_outcomes(rng), kinds=KINDS, manifest=manifest
     )
+
+
+@pytest.fixture(scope="module")
+def result() -> SimpleNamespace:
+    return synthetic_result()
 
 
 def test_ci_matches_hand_computation():

@@ -17,6 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from .i18n import LANGUAGES, language
 from .scenario import Scenario, ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -79,6 +80,10 @@ def _add_set_option(p: argparse.ArgumentParser, help: str = SET_HELP) -> None:  
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help)
 
 
+def _add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help=f"language of {what} (default en)")
+
+
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", type=Path, help="scenario file (TOML), e.g. scenarios/baseline.toml")
     _add_set_option(p)
@@ -104,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's simulation.seed)")
     run.add_argument("--months", type=int, help="months to simulate (default: the scenario's simulation.months)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _add_lang_option(run, "the printed summary and the figures")
 
     comp = sub.add_parser(
         "compare",
@@ -132,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_set_option(comp, "override a key in every scenario, as in `run --set` (repeatable)")
     comp.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_lang_option(comp, "the report (report.html, report.md and the figures; the CSV tables keep English names)")
 
     sweep = sub.add_parser(
         "sweep",
@@ -242,9 +249,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     ) as bar:
         task = bar.add_task("run", total=scenario.simulation.months)
         result = run_scenario(args.scenario, overrides, progress=lambda m: bar.update(task, completed=m))
-    files = write_run(result, out)
-    if not args.quiet:
-        print_summary(result, Console())
+    with language(args.lang):  # the summary and the figures in the reader's language
+        files = write_run(result, out)
+        if not args.quiet:
+            print_summary(result, Console())
+    if not args.quiet:  # the command's own progress and status lines stay English: they are not the report
         print(f"wrote {len(files)} files to {out}/ in {result.manifest['run_seconds']:.1f} s of simulation")
     return 0
 
@@ -289,7 +298,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except AllRunsFailedError as exc:
             print(f"diffusionsim: every run failed, nothing to report; the first error: {exc}", file=sys.stderr)
             return 1
-    files = write_report(result, args.out)
+    result.manifest["lang"] = args.lang  # the appendix's rerun command repeats it
+    files = write_report(result, args.out, lang=args.lang)
+    # The command's progress, warning and status lines stay English (they are not the report).
     if not args.quiet:
         drawn = " (one posterior draw each)" if posterior is not None else ""
         print(

@@ -5,16 +5,28 @@ where they are shown, for module-level tables of labels). The Dutch catalogue is
 diffusionsim.po``; it is compiled in memory when first needed, so there is no compiled file to go stale. The language
 is a context variable: ``with language("nl"):`` makes every ``_()`` inside it Dutch, in this thread or task only.
 
-To refresh the catalogue after changing texts (the babel.cfg in the repository root says where they are)::
+To refresh the catalogue after changing texts, from the repository root (babel.cfg says where the texts are)::
 
-    uv run pybabel extract -F babel.cfg -k N_ -o src/diffusionsim/locale/diffusionsim.pot src
-    uv run pybabel update -i src/diffusionsim/locale/diffusionsim.pot -d src/diffusionsim/locale -D diffusionsim
+    uv run python scripts/catalogue.py
+
+extracts the msgids into ``locale/diffusionsim.pot``, updates the Dutch .po (translations kept, new msgids added,
+near matches of changed ones marked fuzzy, unused ones dropped) and lists what still needs a Dutch text; translate
+those in the .po (and remove the ``#, fuzzy`` flag once checked). It runs these two commands::
+
+    uv run pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --add-location file --project diffusionsim \
+        -o src/diffusionsim/locale/diffusionsim.pot src
+    uv run pybabel update -i src/diffusionsim/locale/diffusionsim.pot -d src/diffusionsim/locale -D diffusionsim \
+        --ignore-obsolete
+
+``tests/test_catalogue.py`` fails while a text in the report code is outside the catalogue or a msgid has no Dutch
+text.
 """
 
 from __future__ import annotations
 
 import gettext
 import io
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,7 +39,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("en", "nl")
 DOMAIN = "diffusionsim"
@@ -98,11 +110,24 @@ def locale() -> Locale:
 
 def number(value: float, decimals: int = 0, sign: bool = False) -> str:
     """`value` with `decimals` decimals and the locale's separators (1,234.5 or 1.234,5); `sign` adds a + to
-    positive numbers."""
-    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    pattern = f"+{body};-{body}" if sign else body
+    positive numbers. Not a number (NaN, infinite): "n/a" in the current language."""
+    if not math.isfinite(value):
+        return _("n/a")
     exact = Decimal(float(value))  # the float's own value, so that rounding matches Python's (0.025 is 0.0250...01)
-    return format_decimal(exact, format=pattern, locale=locale(), decimal_quantization=True)
+    return format_decimal(exact, format=_pattern(decimals, sign), locale=locale(), decimal_quantization=True)
+
+
+def percent(value: float, decimals: int = 1, sign: bool = False) -> str:
+    """A share (0.123) as the locale writes a percentage: 12.3%, 12,3%; `sign` adds a + to positive values."""
+    if not math.isfinite(value):
+        return _("n/a")
+    return format_percent(value, format=_pattern(decimals, sign, "%"), locale=locale(), decimal_quantization=True)
+
+
+def _pattern(decimals: int, sign: bool, suffix: str = "") -> str:
+    """A Babel number pattern: grouped thousands, `decimals` decimals, optionally signed."""
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + suffix
+    return f"+{body};-{body}" if sign else body
 
 
 def month(iso: str) -> str:
@@ -111,4 +136,16 @@ def month(iso: str) -> str:
     return format_date(date(year, mon, 1), format="MMMM y", locale=locale())
 
 
-__all__ = ["LANGUAGES", "N_", "_", "current", "language", "locale", "month", "ngettext", "number", "translations"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current",
+    "language",
+    "locale",
+    "month",
+    "ngettext",
+    "number",
+    "percent",
+    "translations",
+]

@@ -12,6 +12,7 @@ import json
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ..i18n import N_, _
 from ..scenario import Scenario
 
 # The kind of a key, by the first pattern it matches (dotted keys; list items by their id or name).
@@ -23,6 +24,14 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("catalogue", ("innovations.*", "companies.*")),
 )
 OTHER_KIND = "behaviour"  # behaviour, diffusion, citizens, sectors' economics, regions' shares
+# The kinds as a reader sees them (the message catalogue translates them where they are shown).
+KIND_NAMES = {
+    "policy": N_("policy"),
+    "scale": N_("scale"),
+    "period": N_("period"),
+    "catalogue": N_("catalogue"),
+    "behaviour": N_("behaviour"),
+}
 
 
 def kind_of(key: str) -> str:
@@ -68,17 +77,20 @@ def _shown(value: Any) -> str:
 
 
 def beyond_policy(rows: list[dict[str, Any]]) -> str | None:
-    """The warning when the scenarios differ in more than policy, naming the kinds and a few keys of each; None when
-    they differ in policy only."""
+    """The warning when the scenarios differ in more than policy, naming the kinds and a few keys of each, in the
+    current language (the command line's is English, the report's in the report's language); None when they differ in
+    policy only."""
     kinds: dict[str, list[str]] = {}
     for row in rows:
         if row["kind"] != "policy":
             kinds.setdefault(row["kind"], []).append(row["key"])
     if not kinds:
         return None
-    parts = [f"{kind} ({', '.join(keys[:3])}{', ...' if len(keys) > 3 else ''})" for kind, keys in kinds.items()]
-    return (
-        "the scenarios differ in more than policy: "
-        + "; ".join(parts)
-        + ". Their differences are not the policy's effect alone; `--demo-scale` runs them all at the demo's scale."
-    )
+    parts = [
+        f"{_(KIND_NAMES.get(kind, kind))} ({', '.join(keys[:3])}{', ...' if len(keys) > 3 else ''})"
+        for kind, keys in kinds.items()
+    ]
+    return _(
+        "the scenarios differ in more than policy: {kinds}. Their differences are not the policy's effect alone; "
+        "`--demo-scale` runs them all at the demo's scale."
+    ).format(kinds="; ".join(parts))

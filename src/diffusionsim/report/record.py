@@ -14,7 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from rich.table import Table
 
+from .. import i18n
 from ..calendar import axis_years, end_of_month_year
+from ..i18n import _
 from ..observations import Observation, columns, model_values, standardised
 
 
@@ -37,15 +39,18 @@ def record_frame(
 
 
 def record_table(frame: pd.DataFrame) -> Table:
-    """The frame as a terminal table, shares in percent."""
-    table = Table(title="The record beside the model (z = (model - observed) / se; * = not used in calibration)")
-    for column, justify in (("observation", "left"), ("date", "left"), ("observed", "right"), ("model", "right")):
-        table.add_column(column, justify=justify)
+    """The frame as a terminal table in the current language, shares in percent."""
+    table = Table(title=_("The record beside the model (z = (model - observed) / se; * = not used in calibration)"))
+    table.add_column(_("observation"))
+    table.add_column(_("date"))
+    table.add_column(_("observed"), justify="right")
+    table.add_column(_("model"), justify="right")
     table.add_column("z", justify="right")
     for row in frame.itertuples():
         mark = "" if row.used_in_calibration else " *"
+        observed = f"{i18n.percent(row.observed)} ± {i18n.percent(row.se)}"
         table.add_row(
-            f"{row.id}{mark}", row.date, f"{row.observed:.1%} ± {row.se:.1%}", f"{row.model:.1%}", f"{row.z:+.1f}"
+            f"{row.id}{mark}", i18n.month(row.date), observed, i18n.percent(row.model), i18n.number(row.z, 1, sign=True)
         )
     return table
 
@@ -60,7 +65,7 @@ def plot_record(observations: list[Observation], timeseries: pd.DataFrame, path:
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     years = axis_years(timeseries)
     for ax, indicator in zip(axes, indicators, strict=False):
-        ax.plot(years, timeseries[indicator], color="C0", label="model")
+        ax.plot(years, timeseries[indicator], color="C0", label=_("model"))
         for obs in (o for o in observations if o.indicator == indicator):
             face = "C3" if obs.use else "white"
             ax.errorbar(
@@ -72,7 +77,10 @@ def plot_record(observations: list[Observation], timeseries: pd.DataFrame, path:
         ax.grid(alpha=0.3)
     for ax in axes[len(indicators) :]:
         ax.set_visible(False)
-    fig.suptitle(f"The record beside the model{': ' + title if title else ''} (filled: used in calibration)")
+    if title:
+        fig.suptitle(_("The record beside the model: {scenario} (filled: used in calibration)").format(scenario=title))
+    else:
+        fig.suptitle(_("The record beside the model (filled: used in calibration)"))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     return Path(path)

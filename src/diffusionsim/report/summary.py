@@ -1,12 +1,19 @@
-"""The short summary a run prints: adoption per innovation, pilots, money per party, staff time."""
+"""The short summary a run prints: adoption per innovation, pilots, money per party, staff time.
+
+Every text is a msgid of the message catalogue and every number is written the locale's way, so ``with
+language("nl"):`` prints the summary in Dutch (``diffusionsim run --lang nl``).
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
+from .. import i18n
 from ..experiments.run import RunResult
+from ..i18n import _, ngettext
 from ..ledger import PARTY_TYPES
+from .comparison.labels import party
 from .plots import CITIZEN_PREFIX, ORG_PREFIX
 from .record import record_table
 
@@ -15,50 +22,63 @@ def summary_tables(result: RunResult) -> list[Table]:
     """Three tables: adoption at the end, pilots and staff time, net money per party type."""
     last = result.timeseries.iloc[-1]
     sim = result.scenario.simulation
+    years = sim.months / 12
     adoption = Table(
-        title=f"Adoption at the end of {sim.end}, after {sim.months / 12:.0f} years ({result.scenario.meta.name})"
+        title=ngettext(
+            "Adoption at the end of {month}, after {years} year ({scenario})",
+            "Adoption at the end of {month}, after {years} years ({scenario})",
+            round(years),
+        ).format(month=i18n.month(sim.end), years=i18n.number(years), scenario=result.scenario.meta.name)
     )
-    adoption.add_column("innovation")
-    adoption.add_column("organisations", justify="right")
-    adoption.add_column("eligible citizens", justify="right")
+    adoption.add_column(_("innovation"))
+    adoption.add_column(_("organisations"), justify="right")
+    adoption.add_column(_("eligible citizens"), justify="right")
     for col in [c for c in result.timeseries.columns if c.startswith(ORG_PREFIX)]:
         iid = col.removeprefix(ORG_PREFIX)
-        adoption.add_row(iid, f"{last[col]:.1%}", f"{last[CITIZEN_PREFIX + iid]:.1%}")
+        adoption.add_row(iid, i18n.percent(last[col]), i18n.percent(last[CITIZEN_PREFIX + iid]))
 
-    totals = Table(title="Pilots and staff time")
-    totals.add_column("indicator")
-    totals.add_column("value", justify="right")
-    started = last["pilots_started"]
-    totals.add_row("pilots started (real organisations)", f"{started:,.0f}")
-    totals.add_row("pilots embedded", f"{last['pilots_embedded']:,.0f}")
-    totals.add_row("pilots abandoned", f"{last['pilots_abandoned']:,.0f}")
-    totals.add_row("staff hours saved, whole run", f"{result.timeseries['staff_hours_saved'].sum():,.0f}")
-    totals.add_row("staff saved in the last month (FTE)", f"{last['fte_saved']:,.0f}")
+    totals = Table(title=_("Pilots and staff time"))
+    totals.add_column(_("indicator"))
+    totals.add_column(_("value"), justify="right")
+    totals.add_row(_("pilots started (real organisations)"), i18n.number(last["pilots_started"]))
+    totals.add_row(_("pilots embedded"), i18n.number(last["pilots_embedded"]))
+    totals.add_row(_("pilots abandoned"), i18n.number(last["pilots_abandoned"]))
+    totals.add_row(_("staff hours saved, whole run"), i18n.number(result.timeseries["staff_hours_saved"].sum()))
+    totals.add_row(_("staff saved in the last month (FTE)"), i18n.number(last["fte_saved"]))
     totals.add_row(
-        "companies alive / on the market", f"{last['companies_alive']:.0f} / {last['companies_on_market']:.0f}"
+        _("companies alive / on the market"),
+        f"{i18n.number(last['companies_alive'])} / {i18n.number(last['companies_on_market'])}",
     )
     totals.add_row(
-        "care at home (share of contacts / of spending)",
-        f"{last['care_at_home_share']:.1%} / {last['care_at_home_spending_share']:.1%}",
+        _("care at home (share of contacts / of spending)"),
+        f"{i18n.percent(last['care_at_home_share'])} / {i18n.percent(last['care_at_home_spending_share'])}",
     )
-    totals.add_row(f"more care at home than at the start, end of {sim.end}", f"{last['care_at_home_growth']:+.1%}")
+    totals.add_row(
+        _("more care at home than at the start, end of {month}").format(month=i18n.month(sim.end)),
+        i18n.percent(last["care_at_home_growth"], sign=True),
+    )
     in_2030 = result.timeseries.loc[result.timeseries["date"] == "2030-12", "care_at_home_growth"]
     if len(in_2030):
-        totals.add_row("... at the end of 2030 (KIA Mission II: +50% by 2030)", f"{in_2030.iloc[0]:+.1%}")
-    totals.add_row("adoption gap high - low SES", f"{last['ses_gap']:+.1%}")
+        totals.add_row(
+            _("... at the end of 2030 (KIA Mission II: +50% by 2030)"), i18n.percent(in_2030.iloc[0], sign=True)
+        )
+    totals.add_row(_("adoption gap high - low SES"), i18n.percent(last["ses_gap"], sign=True))
 
-    money = Table(title="Net money per party type, whole run (EUR million; + received, - paid)")
-    money.add_column("party type")
-    money.add_column("net", justify="right")
-    money.add_column("against no innovation", justify="right")
+    money = Table(title=_("Net money per party type, whole run (EUR million; + received, - paid)"))
+    money.add_column(_("party type"))
+    money.add_column(_("net"), justify="right")
+    money.add_column(_("against no innovation"), justify="right")
     for party_type in PARTY_TYPES:
         money.add_row(
-            party_type, f"{last['money:' + party_type] / 1e6:,.1f}", f"{last['impact:' + party_type] / 1e6:,.1f}"
+            party(party_type),
+            i18n.number(last["money:" + party_type] / 1e6, 1),
+            i18n.number(last["impact:" + party_type] / 1e6, 1),
         )
     return [adoption, totals, money]
 
 
 def print_summary(result: RunResult, console: Console | None = None) -> None:
+    """The summary tables (and the record beside the model, if the scenario names one) in the current language."""
     console = console or Console()
     for table in summary_tables(result):
         console.print(table)

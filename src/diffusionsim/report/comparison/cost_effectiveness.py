@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from .numbers import fmt_ci
 from .tables import mean_ci
 
@@ -62,19 +63,20 @@ def cost_effectiveness(outcomes: pd.DataFrame, scenarios: list[str], reference: 
 
 def display(table: pd.DataFrame, reference: str) -> pd.DataFrame:
     """The table as report strings (EUR million for money, EUR thousand per FTE and per pp)."""
-    out = pd.DataFrame({"scenario": table["scenario"]})
-    out[f"public money vs {reference} (EUR m)"] = _cells(table, "public", 1e6, "eur_m")
-    out[f"FTE freed vs {reference}"] = _cells(table, "fte", 1.0, "count")
-    out[f"adoption vs {reference} (pp)"] = _cells(table, "adoption_pp", 1.0, "eur_m")
-    no_fte, no_gain = "not defined: no FTE difference", "not defined: no adoption gain"
-    out["public EUR per FTE freed (thousand)"] = _cells(table, "eur_per_fte", 1e3, "eur_m", no_fte)
-    out["public EUR per pp of adoption (thousand)"] = _cells(table, "eur_per_pp", 1e3, "eur_m", no_gain)
+    out = pd.DataFrame({_("scenario"): table["scenario"]})
+    out[_("public money vs {reference} (EUR m)").format(reference=reference)] = _cells(table, "public", 1e6, "eur_m")
+    out[_("FTE freed vs {reference}").format(reference=reference)] = _cells(table, "fte", 1.0, "count")
+    out[_("adoption vs {reference} (pp)").format(reference=reference)] = _cells(table, "adoption_pp", 1.0, "eur_m")
+    no_fte, no_gain = _("not defined: no FTE difference"), _("not defined: no adoption gain")
+    out[_("public EUR per FTE freed (thousand)")] = _cells(table, "eur_per_fte", 1e3, "eur_m", no_fte)
+    out[_("public EUR per pp of adoption (thousand)")] = _cells(table, "eur_per_pp", 1e3, "eur_m", no_gain)
     return out
 
 
-def _cells(table: pd.DataFrame, name: str, unit: float, kind: str, undefined: str = "n/a") -> list[str]:
-    """Report cells "mean [low, high]" in `unit`s, formatted as `kind` (eur_m: one decimal; count: whole)."""
+def _cells(table: pd.DataFrame, name: str, unit: float, kind: str, undefined: str | None = None) -> list[str]:
+    """Report cells "mean [low, high]" in `unit`s, formatted as `kind` (eur_m: one decimal; count: whole); `undefined`
+    (default: n/a) where there is no value."""
     return [
-        undefined if not np.isfinite(m) else fmt_ci(m / unit, lo / unit, hi / unit, kind, diff=True)
+        (undefined or _("n/a")) if not np.isfinite(m) else fmt_ci(m / unit, lo / unit, hi / unit, kind, diff=True)
         for m, lo, hi in zip(table[name], table[f"{name}_low"], table[f"{name}_high"], strict=True)
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from babel.numbers import format_percent
 
 from ... import i18n
 from ...i18n import _
@@ -20,8 +19,7 @@ def fmt(value: float, kind: str, diff: bool = False, extra: int = 0) -> str:
         return _("n/a")
     value = 0.0 if abs(value) < NOISE else float(value)
     if kind == "share" and not diff:
-        body = "#,##0" + ("." + "0" * (1 + extra) if extra > -1 else "")
-        text = format_percent(value, format=body + "%", locale=i18n.locale(), decimal_quantization=True)
+        text = i18n.percent(value, max(0, 1 + extra))
     elif kind == "share":
         text = _("{value} pp").format(value=i18n.number(value * 100, 1 + extra, sign=True))
     elif kind in ("eur", "eur_m"):

@@ -21,7 +21,9 @@ def section(ctx: Context) -> list[Section]:
     table = cu.uncertainty_table(ctx.result.outcomes, draws, outcomes, ctx.scenarios)
     ranges = cu.range_table(draws)
     shown = ranges.assign(**{c: ranges[c].map(lambda v: fmt(v, "number")) for c in ranges.columns[1:-1]})
-    shown = shown.rename(columns={"parameter": _("parameter"), "distinct draws": _("distinct draws")})
+    shown = shown.rename(
+        columns={"parameter": _("parameter"), "median": _("median"), "distinct draws": _("distinct draws")}
+    )
     intro = _(
         "Every replication ran on its own draw from the calibration's posterior ({file}, sha256 {sha}, {particles} "
         "particles), resampled by weight; replication r used the same draw in every scenario, so the differences stay "

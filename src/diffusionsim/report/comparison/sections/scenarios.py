@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ....i18n import N_, _
+from ....experiments.differences import KIND_NAMES, beyond_policy
+from ....i18n import _
 from ..context import Context
 from ..document import Items, Section, Table, Text
 
-KIND_NAMES = {
-    "policy": N_("policy"),
-    "scale": N_("scale"),
-    "period": N_("period"),
-    "catalogue": N_("catalogue"),
-    "behaviour": N_("behaviour"),
-}
-
 
 def warnings(ctx: Context) -> list[str]:
-    """For the top of the report: the scenarios differ in more than policy."""
-    mix = (ctx.result.manifest.get("differences") or {}).get("beyond_policy")
+    """For the top of the report, in its language: the scenarios differ in more than policy (worded again from the
+    differing keys; the manifest's own wording is the command line's, in English)."""
+    diff = ctx.result.manifest.get("differences") or {}
+    mix = beyond_policy(diff["keys"]) if "keys" in diff else diff.get("beyond_policy")
     return [mix] if mix else []
 
 
