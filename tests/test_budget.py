@@ -63,13 +63,13 @@ def test_yearly_nets_are_the_year_end_differences(calendar_years):
 def test_break_even_of_a_party_that_pays_first(calendar_years):
     table = break_even(calendar_years, ["a"]).set_index("party")
     provider = table.loc["provider"]
-    assert provider["status"] == "breaks even" and provider["median_year"] == 2031
+    assert provider["status"] == "breaks_even" and provider["median_year"] == 2031
     assert (provider["pays_share"], provider["breaks_even_share"]) == (1.0, 1.0)
     assert (provider["year_low"], provider["year_high"]) == (2031, 2031)
-    assert table.loc["insurer", "status"] == "never pays" and table.loc["insurer", "pays_share"] == 0
-    assert table.loc["citizen", "status"] == "never pays"
+    assert table.loc["insurer", "status"] == "never_pays" and table.loc["insurer", "pays_share"] == 0
+    assert table.loc["citizen", "status"] == "never_pays"
     municipality = table.loc["municipality"]
-    assert municipality["status"] == "not within the run" and municipality["breaks_even_share"] == 0
+    assert municipality["status"] == "not_within_run" and municipality["breaks_even_share"] == 0
     assert math.isnan(municipality["median_year"])
 
 
@@ -77,16 +77,16 @@ def test_float_noise_is_not_a_payment():
     """An impact that is zero up to rounding (a difference of sums in the billions) never pays."""
     frame = run("a", 0, "2027-01", {"insurer": [0, 0]})
     frame["impact:insurer"] = np.where(frame["month"] % 2, -1e-6, 1e-7)
-    assert break_even(frame, ["a"]).loc[0, "status"] == "never pays"
+    assert break_even(frame, ["a"]).loc[0, "status"] == "never_pays"
     frame["impact:insurer"] = np.where(frame["month"] == 12, -5.0, 0.0)  # five euros in the red at the end of 2027
     row = break_even(frame, ["a"]).iloc[0]
-    assert row["status"] == "breaks even" and row["median_year"] == 2028
+    assert row["status"] == "breaks_even" and row["median_year"] == 2028
 
 
 def test_gains_then_pays_then_recovers_breaks_even_after_the_last_year_in_the_red():
     frame = run("a", 0, "2027-01", {"provider": [5, -10, -10, 20, 1]})  # cumulative 5, -5, -15, 5, 6
     row = break_even(frame, ["a"]).iloc[0]
-    assert row["status"] == "breaks even" and row["median_year"] == 2030
+    assert row["status"] == "breaks_even" and row["median_year"] == 2030
 
 
 def test_partial_first_and_last_year():
@@ -100,7 +100,7 @@ def test_partial_first_and_last_year():
     assert nets["net"].to_numpy() / M == pytest.approx([-6, -6 + 12, 18])
     assert nets["cumulative"].to_numpy() / M == pytest.approx([-6, 0, 18])
     row = break_even(frame, ["a"]).iloc[0]
-    assert row["status"] == "breaks even" and row["median_year"] == 2028  # back at exactly 0 at the end of 2028
+    assert row["status"] == "breaks_even" and row["median_year"] == 2028  # back at exactly 0 at the end of 2028
     table = yearly_table(frame, ["a"])
     assert list(table["months"]) == [6, 12, 9]
 
@@ -165,7 +165,7 @@ def test_section_shows_the_years_the_differences_and_break_even():
     even = blocks["budget-break-even"].set_index("party type")
     assert even.loc["Care providers (zorgaanbieders)", "a"] == "2031"
     assert even.loc["Health insurers (zorgverzekeraars, Zvw)", "b"] == "never pays"
-    assert even.loc["Municipalities (gemeenten, Wmo)", "a"] == "not within the run"
+    assert even.loc["Municipalities (gemeenten, Wmo)", "a"] == "not_within_run"
 
 
 def test_section_names_a_partial_year_and_mixed_runs():

@@ -65,7 +65,7 @@ ABS_TOL = 1.0
 REL_TOL = 1e-9
 QUANTILES = (0.025, 0.975)  # the range of break-even years shown beside the median
 # Per run, and per scenario × party when every run agrees (otherwise "mixed").
-NEVER_PAYS, BREAKS_EVEN, NOT_WITHIN, MIXED = "never pays", "breaks even", "not within the run", "mixed"
+NEVER_PAYS, BREAKS_EVEN, NOT_WITHIN, MIXED = "never_pays", "breaks_even", "not_within_run", "mixed"  # ids, in the CSV
 
 
 def yearly(timeseries: pd.DataFrame) -> pd.DataFrame:

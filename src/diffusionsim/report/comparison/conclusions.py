@@ -33,12 +33,14 @@ Runs = dict[str, pd.DataFrame]  # tables.per_scenario: each scenario's outcome r
 
 
 class Verdict(StrEnum):
-    CLEARLY_HIGHER = "clearly higher"
-    SLIGHTLY_HIGHER = "slightly higher"
-    NO_DIFFERENCE = "no detectable difference"
-    SLIGHTLY_LOWER = "slightly lower"
-    CLEARLY_LOWER = "clearly lower"
-    UNDETERMINED = "not determined"
+    """Ids of the words; the words themselves are in sections/brief.py (CLAUSES), in the catalogue."""
+
+    CLEARLY_HIGHER = "clearly_higher"
+    SLIGHTLY_HIGHER = "slightly_higher"
+    NO_DIFFERENCE = "no_difference"
+    SLIGHTLY_LOWER = "slightly_lower"
+    CLEARLY_LOWER = "clearly_lower"
+    UNDETERMINED = "undetermined"
 
 
 @dataclass(frozen=True)
