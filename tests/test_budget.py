@@ -165,7 +165,7 @@ def test_section_shows_the_years_the_differences_and_break_even():
     even = blocks["budget-break-even"].set_index("party type")
     assert even.loc["Care providers (zorgaanbieders)", "a"] == "2031"
     assert even.loc["Health insurers (zorgverzekeraars, Zvw)", "b"] == "never pays"
-    assert even.loc["Municipalities (gemeenten, Wmo)", "a"] == "not_within_run"
+    assert even.loc["Municipalities (gemeenten, Wmo)", "a"] == "not within the run"
 
 
 def test_section_names_a_partial_year_and_mixed_runs():
