@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ...calendar import axis_years
@@ -43,28 +44,40 @@ def _grid(n: int, ncols: int = 3, share: bool = True, height: float = 3.2) -> tu
 
 
 def _percent_axis(axis) -> None:
-    """Tick labels in percent (the tables' unit) for an axis of shares."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v, "share", extra=-1)))
+    """Tick labels in percent (the tables' unit) for an axis of shares. Each label is formatted once: matplotlib asks
+    for every tick's label in the layout pass and again when drawing, and panels that share an axis share its ticks."""
+    labels: dict[float, str] = {}
+
+    def percent(value: float, _pos: int) -> str:
+        if value not in labels:
+            labels[value] = fmt(value, "share", extra=-1)
+        return labels[value]
+
+    axis.set_major_formatter(FuncFormatter(percent))
 
 
 def _plot_band_grid(
     band: pd.DataFrame, key: str, titles: dict[str, str], colours: dict[str, str], path: Path, title: str
 ) -> Path:
     """One panel per key value, one line plus shaded 90% band per scenario, x in calendar years, y 0-100%."""
-    panels = list(dict.fromkeys(band[key]))
+    panels = list(band[key].unique())
     fig, axes = _grid(len(panels))
-    scenarios = list(dict.fromkeys(band["scenario"]))
+    scenarios = list(band["scenario"].unique())
+    years = axis_years(band)
+    rows = band.groupby([key, "scenario"], sort=False).indices  # (panel, scenario) -> row positions, in band order
+    none = np.array([], dtype=int)  # a scenario whose runs all failed has no rows: an empty line keeps its legend
     for ax, panel in zip(axes, panels, strict=True):
         for scenario in scenarios:
-            part = band[(band[key] == panel) & (band["scenario"] == scenario)]
-            years, colour = axis_years(part), colours[scenario]
-            ax.fill_between(years, part["p05"], part["p95"], color=colour, alpha=0.2, linewidth=0)
-            ax.plot(years, part["mean"], color=colour, label=scenario)
+            at = rows.get((panel, scenario), none)
+            part, colour = band.iloc[at], colours[scenario]
+            ax.fill_between(years[at], part["p05"], part["p95"], color=colour, alpha=0.2, linewidth=0)
+            ax.plot(years[at], part["mean"], color=colour, label=scenario)
         ax.set_title(titles.get(panel, panel), fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # calendar years
-        ax.set_ylim(0, 1)  # adoption is a share: the whole range, so small differences look small
         _percent_axis(ax.yaxis)
         ax.grid(alpha=0.3)
+    if axes:  # adoption is a share: the whole range, so small differences look small (shared: one call sets all)
+        axes[0].set_ylim(0, 1)
     ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
     for i, ax in enumerate(axes):
         if i + ncols >= len(axes):  # nothing below this panel: it carries the x axis
@@ -77,12 +90,16 @@ def _plot_band_grid(
 
 
 def _finish(fig: Figure, path: str | Path, title: str | None = None) -> Path:
-    """Title above the panels (room reserved so it never overlaps them), save the PNG."""
+    """Title above the panels (room reserved so it never overlaps them), save the PNG.
+
+    The layout is what ``fig.tight_layout`` computes, applied once by the engine itself: ``tight_layout`` leaves a
+    placeholder engine on the figure, which makes ``savefig`` lay out all artists once more before drawing them (a
+    third pass over every tick and label, some 15% of a figure's work) for the same picture."""
     top = 1.0
     if title:
         fig.suptitle(title, fontsize=10)
         top = 1 - (0.15 + 0.2 * (title.count("\n") + 1)) / fig.get_figheight()
-    fig.tight_layout(rect=(0, 0, 1, top))
+    TightLayoutEngine(rect=(0, 0, 1, top)).execute(fig)
     fig.savefig(path, dpi=DPI)
     return Path(path)
 
