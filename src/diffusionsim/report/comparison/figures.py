@@ -66,6 +66,8 @@ def _plot_band_grid(
     years = axis_years(band)
     rows = band.groupby([key, "scenario"], sort=False).indices  # (panel, scenario) -> row positions, in band order
     none = np.array([], dtype=int)  # a scenario whose runs all failed has no rows: an empty line keeps its legend
+    for ax in axes:  # the panels share their axes: scale them once, when drawn, not again after every band added
+        ax.set_autoscale_on(False)
     for ax, panel in zip(axes, panels, strict=True):
         for scenario in scenarios:
             at = rows.get((panel, scenario), none)
@@ -76,6 +78,8 @@ def _plot_band_grid(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # calendar years
         _percent_axis(ax.yaxis)
         ax.grid(alpha=0.3)
+    for ax in axes:
+        ax.set_autoscale_on(True)
     if axes:  # adoption is a share: the whole range, so small differences look small (shared: one call sets all)
         axes[0].set_ylim(0, 1)
     ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
