@@ -17,11 +17,19 @@ Usage:
     uv run python benchmarks/bench_compare.py [--replications 30] [--workers 2]
     uv run python benchmarks/bench_compare.py --report [--replications 10] [--workers 2]
 
-Measured with ``--report`` on the 2-core development machine, before the report was made faster, while other
-sessions' test suites kept the load average at 2-5 (wall times inflated, the comparison's most, as it needs both
-cores): compare 172.6 s, write_report 20.1 s the first call and 13.0 s warm (11.6%). The five figures took 11.5 s
-of the 13 (the two 16-panel adoption grids and the 20-panel outcomes about 3.5 s each), the tables 0.6 s, the
-sections 0.2 s, timeseries.parquet 0.05 s and report.html 0.02 s.
+Measured with ``--report`` on the 2-core development machine, load average 1.1-1.5 from other sessions (so a
+little inflated, the parallel figures most):
+
+    before (3cdd751)   compare 35.5 s, write_report 7.5 s (7.5 s CPU): 21.0%
+                       figures 7.7 s: adoption 1.9, citizen adoption 2.2, kind 0.5, outcomes 2.6, money 0.4;
+                       tables 0.24, parquet 0.03, sections 0.11, report.md 0.01, report.html 0.02
+    after              compare 36.1 s, write_report 3.9 s (6.7 s CPU over 3 processes): 10.9%
+                       figures 3.5 s on 2 processes (6.5 s CPU; alone, one after another: adoption 2.4, citizen
+                       adoption 1.6, kind 0.5, outcomes 2.7, money 0.5, all inflated by the load); tables 0.39,
+                       parquet 0.05, sections 0.21, report.md 0.01, report.html 0.03
+
+Earlier, while other sessions' test suites kept the load average at 2-6, the comparison took 100-170 s and the
+report 11-20 s: wall times from a busy machine say little; the script prints the load average to tell.
 """
 
 from __future__ import annotations
