@@ -36,7 +36,7 @@ def _band(long: pd.DataFrame, key: str, scenarios: list[str], keys: Sequence[str
 def band_frame(result: ComparisonLike, column_prefix: str = ORG_PREFIX) -> pd.DataFrame:
     """Per scenario × month × innovation: mean, p05 and p95 over replications, for the columns with this prefix."""
     long = _long(result, column_prefix)
-    return _band(long, "innovation", result.scenarios, list(dict.fromkeys(long["innovation"])))
+    return _band(long, "innovation", result.scenarios, list(long["innovation"].unique()))
 
 
 def kind_band_frame(result: ComparisonLike, column_prefix: str = ORG_PREFIX) -> pd.DataFrame:

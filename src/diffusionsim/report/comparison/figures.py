@@ -7,18 +7,28 @@ matplotlib backend as it was (a notebook keeps showing its plots) and nothing gl
 
 from __future__ import annotations
 
+import gc
 import math
+import multiprocessing
+import os
+import sys
 import textwrap
+import threading
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ...calendar import axis_years
-from ...i18n import _
+from ...experiments.worker import exit_with
+from ...i18n import _, current, language
 from ..palette import scenario_colours
 from .bands import band_frame, kind_band_frame
 from .labels import CITIZEN_PREFIX, GROUP_NAMES, LEDGER_PREFIXES, ORG_PREFIX, OUTCOME_LABELS, label, party, unit
@@ -43,28 +53,44 @@ def _grid(n: int, ncols: int = 3, share: bool = True, height: float = 3.2) -> tu
 
 
 def _percent_axis(axis) -> None:
-    """Tick labels in percent (the tables' unit) for an axis of shares."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v, "share", extra=-1)))
+    """Tick labels in percent (the tables' unit) for an axis of shares. Each label is formatted once: matplotlib asks
+    for every tick's label in the layout pass and again when drawing, and panels that share an axis share its ticks."""
+    labels: dict[float, str] = {}
+
+    def percent(value: float, _pos: int) -> str:
+        if value not in labels:
+            labels[value] = fmt(value, "share", extra=-1)
+        return labels[value]
+
+    axis.set_major_formatter(FuncFormatter(percent))
 
 
 def _plot_band_grid(
     band: pd.DataFrame, key: str, titles: dict[str, str], colours: dict[str, str], path: Path, title: str
 ) -> Path:
     """One panel per key value, one line plus shaded 90% band per scenario, x in calendar years, y 0-100%."""
-    panels = list(dict.fromkeys(band[key]))
+    panels = list(band[key].unique())
     fig, axes = _grid(len(panels))
-    scenarios = list(dict.fromkeys(band["scenario"]))
+    scenarios = list(band["scenario"].unique())
+    years = axis_years(band)
+    rows = band.groupby([key, "scenario"], sort=False).indices  # (panel, scenario) -> row positions, in band order
+    none = np.array([], dtype=int)  # a scenario whose runs all failed has no rows: an empty line keeps its legend
+    for ax in axes:  # the panels share their axes: scale them once, when drawn, not again after every band added
+        ax.set_autoscale_on(False)
     for ax, panel in zip(axes, panels, strict=True):
         for scenario in scenarios:
-            part = band[(band[key] == panel) & (band["scenario"] == scenario)]
-            years, colour = axis_years(part), colours[scenario]
-            ax.fill_between(years, part["p05"], part["p95"], color=colour, alpha=0.2, linewidth=0)
-            ax.plot(years, part["mean"], color=colour, label=scenario)
+            at = rows.get((panel, scenario), none)
+            part, colour = band.iloc[at], colours[scenario]
+            ax.fill_between(years[at], part["p05"], part["p95"], color=colour, alpha=0.2, linewidth=0)
+            ax.plot(years[at], part["mean"], color=colour, label=scenario)
         ax.set_title(titles.get(panel, panel), fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # calendar years
-        ax.set_ylim(0, 1)  # adoption is a share: the whole range, so small differences look small
         _percent_axis(ax.yaxis)
         ax.grid(alpha=0.3)
+    for ax in axes:
+        ax.set_autoscale_on(True)
+    if axes:  # adoption is a share: the whole range, so small differences look small (shared: one call sets all)
+        axes[0].set_ylim(0, 1)
     ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
     for i, ax in enumerate(axes):
         if i + ncols >= len(axes):  # nothing below this panel: it carries the x axis
@@ -77,12 +103,16 @@ def _plot_band_grid(
 
 
 def _finish(fig: Figure, path: str | Path, title: str | None = None) -> Path:
-    """Title above the panels (room reserved so it never overlaps them), save the PNG."""
+    """Title above the panels (room reserved so it never overlaps them), save the PNG.
+
+    The layout is what ``fig.tight_layout`` computes, applied once by the engine itself: ``tight_layout`` leaves a
+    placeholder engine on the figure, which makes ``savefig`` lay out all artists once more before drawing them (a
+    third pass over every tick and label, some 15% of a figure's work) for the same picture."""
     top = 1.0
     if title:
         fig.suptitle(title, fontsize=10)
         top = 1 - (0.15 + 0.2 * (title.count("\n") + 1)) / fig.get_figheight()
-    fig.tight_layout(rect=(0, 0, 1, top))
+    TightLayoutEngine(rect=(0, 0, 1, top)).execute(fig)
     fig.savefig(path, dpi=DPI)
     return Path(path)
 
@@ -185,12 +215,62 @@ def write_figures(result: ComparisonLike, out: Path) -> dict[str, str]:
         "outcomes": ("outcomes.png", plot_outcomes, any(c in OUTCOME_LABELS for c in result.outcomes.columns)),
         "money": ("money.png", plot_money, bool(party_types(result))),
     }
-    figures = {}
-    for key, (name, plot, has_data) in jobs.items():
-        if has_data:
-            plot(result, out / name)
-            figures[key] = name
+    figures = {key: name for key, (name, _plot, has_data) in jobs.items() if has_data}
+    heaviest_first = sorted(figures, key=lambda key: _HEAVIEST.index(key) if key in _HEAVIEST else len(_HEAVIEST))
+    _draw(result, [(jobs[key][1], out / figures[key]) for key in heaviest_first])
     return figures
+
+
+# A panel per outcome or innovation: these take most of the time, so they start first and the small ones fill in.
+_HEAVIEST = ("outcomes", "adoption", "citizen_adoption")
+_Job = tuple[Callable[[ComparisonLike, Path], Path], Path]
+
+
+def _draw(result: ComparisonLike, jobs: list[_Job]) -> None:
+    """Draw the figures, on all cores where that is safe. A figure is pure Python work in matplotlib (a layout pass
+    over every panel's ticks and labels, then the drawing), so threads would only take turns; the figures go to
+    processes instead, forked from this one: they start at once, with the result, the jobs and every import already
+    in memory, and nothing is pickled but a job's number (a forkserver's workers would first import matplotlib and
+    pandas, a few seconds each). Fork is safe while no other Python thread runs here (a notebook kernel or a web
+    server has some): then, on one core, or off Linux, the figures are drawn here, one after another. Same PNGs
+    either way."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or sys.platform != "linux" or threading.active_count() > 1:
+        for plot, path in jobs:
+            plot(result, path)
+        return
+    # A pool that forks starts all its workers at the first submit, before any thread of its own (Python >= 3.9).
+    context = multiprocessing.get_context("fork")
+    start = (result, jobs, current(), os.getpid())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_drawing, initargs=start) as pool:
+        with warnings.catch_warnings():
+            # Python 3.12 warns on any fork while the process has more than one OS thread. Here the others are
+            # native and idle: OpenBLAS's pools (numpy's, scipy's) and Arrow's jemalloc purger, which reset
+            # themselves in a forked child (pthread_atfork); Python threads were ruled out above.
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+            running = [pool.submit(_draw_in_worker, job) for job in range(len(jobs))]
+        for done in running:
+            done.result()  # a figure's error is raised here, with the worker's traceback
+
+
+_drawing: tuple[ComparisonLike, list[_Job], str] | None = None  # in a drawing worker: the result, jobs, language
+
+
+def _start_drawing(result: ComparisonLike, jobs: list[_Job], lang: str, owner: int) -> None:
+    """Initializer of a drawing worker (forked: the arguments are not pickled). Everything inherited is frozen out of
+    the garbage collector's reach, so its collections walk only the figure being drawn."""
+    global _drawing
+    gc.freeze()
+    exit_with(owner)
+    _drawing = (result, jobs, lang)
+
+
+def _draw_in_worker(job: int) -> None:
+    assert _drawing is not None, "_draw_in_worker runs in a pool started with _start_drawing"
+    result, jobs, lang = _drawing
+    plot, path = jobs[job]
+    with language(lang):
+        plot(result, path)
 
 
 def _citizen_bands(result: ComparisonLike, path: Path) -> Path:
