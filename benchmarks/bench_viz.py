@@ -21,8 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import solara
@@ -76,12 +81,6 @@ def time_page(scenario: str, steps: int) -> list[float]:
 
 def _serve(scenario: str):
     """`solara run` on the app, on a free loopback port, as `diffusionsim viz` starts it; returns (process, url)."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -122,7 +121,7 @@ WATCH_MONTH = """() => {
 
 def time_browser(scenario: str, steps: int) -> dict[str, list[float]]:
     """Step clicks and a played run in Chromium; seconds per step (see the module docstring)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a dev dependency, only for this measure
 
     proc, url = _serve(scenario)
     out: dict[str, list[float]] = {"click": [], "played": [], "browser busy": []}
@@ -156,7 +155,7 @@ def time_browser(scenario: str, steps: int) -> dict[str, list[float]]:
             page.wait_for_function(f"window.__months.length >= {done + steps + 1}", timeout=120_000)
             page.get_by_role("button", name="❚❚").first.click()
             marks = page.evaluate("window.__months")[done : done + steps + 1]
-            out["played"] = [(b[2] - a[2]) / 1000 for a, b in zip(marks, marks[1:])]
+            out["played"] = [(b[2] - a[2]) / 1000 for a, b in zip(marks, marks[1:], strict=False)]
             browser.close()
     finally:
         proc.terminate()

@@ -23,8 +23,10 @@ from diffusionsim.viz.figures import (
     OFF_TARGET_COLOUR,
     STAGE_COLOURS,
     all_options,
+    big_numbers,
     default_innovation,
     node_colours,
+    option_update,
     views_for,
 )
 from diffusionsim.viz.live import LiveModel
@@ -241,8 +243,6 @@ def test_an_empty_chart_says_so_instead_of_a_0_to_1_axis():
 
 
 def test_updates_carry_only_what_changed(stepped):
-    from diffusionsim.viz.figures import option_update
-
     network = views_for(stepped).network
     innovation = default_innovation(stepped)
     before = network.option(innovation)
@@ -254,8 +254,6 @@ def test_updates_carry_only_what_changed(stepped):
 
 
 def test_ghost_and_tiles_compare_with_the_previous_run():
-    from diffusionsim.viz.figures import big_numbers
-
     old = LiveModel()
     for _ in range(12):
         old.step()

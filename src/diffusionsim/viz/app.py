@@ -118,12 +118,14 @@ CSS = """
   display: flex; flex-direction: column; gap: 8px; }
 .dsim-present .dsim-header h1 { font-size: 24px; }
 .dsim-present .run-month { font-size: 26px; }
-.dsim-present .dsim-tile .label, .dsim-present .dsim-tile .context, .dsim-present .dsim-tile .change { font-size: 18px; }
+.dsim-present .dsim-tile .label, .dsim-present .dsim-tile .context,
+.dsim-present .dsim-tile .change { font-size: 18px; }
 .dsim-present .dsim-tile .value { font-size: 40px; }
 .dsim-present .v-btn, .dsim-present .v-label, .dsim-present .v-select__selection, .dsim-present .v-input,
 .dsim-present .v-alert, .dsim-present .v-list-item__title { font-size: 18px !important; }
 .dsim-present .dsim-story { flex: 1 1 auto; min-height: 0; display: grid; gap: 12px;
-  grid-template-columns: minmax(0, 34fr) minmax(0, 33fr) minmax(0, 33fr); grid-template-rows: minmax(0, 1fr) minmax(0, 1fr); }
+  grid-template-columns: minmax(0, 34fr) minmax(0, 33fr) minmax(0, 33fr);
+  grid-template-rows: minmax(0, 1fr) minmax(0, 1fr); }
 .dsim-present .dsim-story .dsim-network { grid-row: 1 / span 2; min-height: 0; }
 .dsim-present .dsim-story > div { min-height: 0; min-width: 0; }
 .dsim-present .lever-message { font-size: 18px; }
@@ -143,7 +145,7 @@ class LiveChart(ipyvuetify.VuetifyTemplate):
 
     @traitlets.default("cdn")
     def _cdn(self):
-        import solara.settings
+        import solara.settings  # noqa: PLC0415 - as Solara's own EchartsWidget does
 
         if not solara.settings.assets.proxy:
             return solara.settings.assets.cdn
