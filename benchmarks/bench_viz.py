@@ -20,18 +20,20 @@ The budget is the issue's: step plus redraw <= 100 ms at the demo scale, median 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+import ipyvuetify
 import solara
-from mesa.visualization.utils import force_update
 
 from diffusionsim.model import DEFAULT_SCENARIO
 from diffusionsim.viz import app, live
@@ -40,6 +42,7 @@ from diffusionsim.viz.live import LiveModel
 
 BUDGET_MS = 100.0
 CHROMIUM = Path("/usr/bin/chromium")
+TIMING_LOG = Path(tempfile.gettempdir()) / "diffusionsim_viz_timing.log"
 
 
 def time_figures(scenario: str, steps: int) -> list[float]:
@@ -56,7 +59,7 @@ def time_figures(scenario: str, steps: int) -> list[float]:
 
 
 def time_page(scenario: str, steps: int) -> list[float]:
-    """Step plus a full in-process re-render of the Solara page, per month, in seconds."""
+    """The page's own Step button, in-process: step, the changes sent to every chart, the text re-rendered."""
     made: list[LiveModel] = []
 
     def recording(**kwargs) -> LiveModel:
@@ -68,26 +71,28 @@ def time_page(scenario: str, steps: int) -> list[float]:
         _, rc = solara.render(app.Page(), handle_error=False)
     finally:
         app.LiveModel = LiveModel
-    model = made[-1]
+    step = rc.find(ipyvuetify.Btn, children=["Step"]).widget
     times = []
     for _ in range(steps):
         start = time.perf_counter()
-        model.step()
-        force_update()
+        step.click()  # the model steps, each chart is sent its changes, the text parts re-render
         times.append(time.perf_counter() - start)
     rc.close()
     return times
 
 
-def _serve(scenario: str):
+def _serve(scenario: str, present: bool = False):
     """`solara run` on the app, on a free loopback port, as `diffusionsim viz` starts it; returns (process, url)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_BANNER": "False"}
     env["DIFFUSIONSIM_SCENARIO"] = str(live.scenario_path(scenario).resolve())
-    env["DIFFUSIONSIM_TIMING_LOG"] = "/tmp/dsim_timing.log"
+    env["DIFFUSIONSIM_TIMING_LOG"] = str(TIMING_LOG)  # the server's own split of each step, read back below
     env["DIFFUSIONSIM_PLAY_INTERVAL"] = "0"  # play as fast as the browser draws: the interval is step + redraw
+    env["DIFFUSIONSIM_PRESENT"] = (
+        "1" if present else ""
+    )  # play as fast as the browser draws: the interval is step + redraw
     cmd = [sys.executable, "-m", "solara", "run", "diffusionsim.viz.app", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(
         [*cmd, "--no-open", "--production"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -119,12 +124,14 @@ WATCH_MONTH = """() => {
 }"""
 
 
-def time_browser(scenario: str, steps: int) -> dict[str, list[float]]:
+def time_browser(scenario: str, steps: int, present: bool = False) -> dict[str, list[float]]:
     """Step clicks and a played run in Chromium; seconds per step (see the module docstring)."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a dev dependency, only for this measure
 
-    proc, url = _serve(scenario)
+    TIMING_LOG.unlink(missing_ok=True)
+    proc, url = _serve(scenario, present)
     out: dict[str, list[float]] = {"click": [], "played": [], "browser busy": []}
+    draws: dict[str, list[float]] = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
@@ -133,7 +140,7 @@ def time_browser(scenario: str, steps: int) -> dict[str, list[float]]:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(url)
             page.locator(".run-month").first.wait_for(timeout=90_000)
-            page.wait_for_function("document.querySelectorAll('.solara-echarts canvas').length >= 6", timeout=30_000)
+            page.wait_for_function("document.querySelectorAll('.solara-echarts canvas').length >= 5", timeout=30_000)
             page.wait_for_timeout(1000)
             cdp = page.context.new_cdp_session(page)
             cdp.send("Performance.enable")
@@ -155,12 +162,21 @@ def time_browser(scenario: str, steps: int) -> dict[str, list[float]]:
             page.wait_for_function(f"window.__months.length >= {done + steps + 1}", timeout=120_000)
             page.get_by_role("button", name="❚❚").first.click()
             marks = page.evaluate("window.__months")[done : done + steps + 1]
+            for name, ms in page.evaluate("window.__drawMs || []"):
+                draws.setdefault(name, []).append(ms / 1000)
             out["played"] = [(b[2] - a[2]) / 1000 for a, b in zip(marks, marks[1:], strict=False)]
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return out
+    server: dict[str, list[float]] = {"server: model.step": [], "server: build + diff": [], "server: send": []}
+    for line in TIMING_LOG.read_text().splitlines() if TIMING_LOG.exists() else []:
+        parts = ast.literal_eval(line)
+        server["server: model.step"] += [t for name, t, _ in parts if name == "model.step"]
+        server["server: build + diff"].append(sum(t for name, t, _ in parts if name != "model.step"))
+        server["server: send"].append(sum(t for _, _, t in parts))
+    TIMING_LOG.unlink(missing_ok=True)
+    return out | server | {f"draw {name}": times for name, times in sorted(draws.items())}
 
 
 def report(name: str, scenario: str, times: list[float]) -> None:
@@ -178,6 +194,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--scenario", default=DEFAULT_SCENARIO.name, help="a bundled file name or a path")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
+    parser.add_argument("--present", action="store_true", help="measure the browser in presentation mode")
     args = parser.parse_args()
     scenario = str(Path(args.scenario)) if Path(args.scenario).is_file() else args.scenario
     for name, measure in [("figures", time_figures), ("page", time_page)]:
@@ -185,10 +202,16 @@ def main() -> None:
     if args.no_browser or not CHROMIUM.exists():
         print("browser: skipped (needs /usr/bin/chromium and playwright)")
         return
-    for name, times in time_browser(scenario, args.steps).items():
+    for name, times in time_browser(scenario, args.steps, args.present).items():
         if name == "browser busy":
             busy_ms = statistics.median(times) * 1000
-            print(f"{'':14s} of which Chromium busy (script + layout + style), median: {busy_ms:6.1f} ms")
+            print(f"{'':14s} Chromium's own counters (script + layout + style) per step, median: {busy_ms:6.1f} ms")
+        elif name.startswith("server: "):
+            ms = statistics.median(times) * 1000 if times else float("nan")
+            print(f"{'':14s} {name:28s} in the running server, median {ms:5.1f} ms per step")
+        elif name.startswith("draw "):
+            ms = statistics.median(times) * 1000
+            print(f"{'':14s} ECharts setOption of {name[5:]:9s} in the browser, median {ms:5.1f} ms per update")
         else:
             report(f"browser {name}", scenario, times)
 

@@ -258,7 +258,8 @@ def initial_interval() -> int:
 @solara.component
 def ChartView(session: Session, name: str, make: Callable[[], Option], height: str) -> None:
     """A chart fed by the session: built with the full option, then updated by Session.push only."""
-    element = LiveChart.element(option=make(), attributes={"style": f"height: {height}; width: 100%;"})
+    style = {"style": f"height: {height}; width: 100%;", "data-name": name}
+    element = LiveChart.element(option=make(), attributes=style)
 
     def attach():
         widget = solara.get_widget(element)

@@ -162,6 +162,7 @@ class NetworkView:
             "coordinateSystem": "cartesian2d",
             "silent": True,
             "large": True,
+            "largeThreshold": 0,  # always one path for all ties: ~1,000 separate line elements took ~35 ms a redraw
             "data": [{"coords": seg} for seg in network_edges(self.model, self.pos)],
             "lineStyle": {"color": "#9e9e9e", "width": 0.6, "opacity": 0.35},
             "id": "ties",
@@ -213,7 +214,7 @@ class NetworkView:
             members = np.flatnonzero(groups == g)
             name = OFF_TARGET if g < 0 else f"{Stage(g).name.lower()} ({len(members)})"
             legend.append(name)
-            data = [{"value": self.pos[i].tolist(), "name": self.names[i]} for i in members]
+            data = self.pos[members].tolist()  # plain [x, y] pairs: ECharts draws a series as one path (large mode)
             style = {"color": colour, "borderColor": "#bdbdbd" if g < 0 else "#ffffff", "borderWidth": 0.5}
             series.append(
                 {
@@ -223,7 +224,7 @@ class NetworkView:
                     "data": data,
                     "symbolSize": self.size * (1.4 if big else 1),
                 }
-                | {"itemStyle": style, "z": 2, "zlevel": 1}
+                | {"itemStyle": style, "z": 2, "zlevel": 1, "large": len(data) > 0, "largeThreshold": 0}
             )
         inn = model.settings.innovations[k]
         what = (
@@ -238,11 +239,12 @@ class NetworkView:
             "animation": False,
             "title": {"text": title, "subtext": subtitle, "left": 0}
             | {"textStyle": {"fontSize": font + 2}, "subtextStyle": {"fontSize": font}},
-            "tooltip": {"trigger": "item", "formatter": "{b}<br/>{a}"},
+            "tooltip": {"trigger": "item", "formatter": "{a}"},
             "legend": {"data": legend, "bottom": 0, "left": 0, "itemGap": 8, "textStyle": {"fontSize": font}},
             "grid": {"left": 0, "right": 0, "top": 2 * font + 30, "bottom": 3 * font + 20 if big else 45},
-            "xAxis": {"type": "value", "show": False, "min": -2.3, "max": 2.3},
-            "yAxis": {"type": "value", "show": False, "min": -1.55, "max": 1.55},
+            # wider in presentation mode: the bigger region labels must fit beside the discs
+            "xAxis": {"type": "value", "show": False, "min": -3.0 if big else -2.3, "max": 3.0 if big else 2.3},
+            "yAxis": {"type": "value", "show": False, "min": -1.7 if big else -1.55, "max": 1.75 if big else 1.55},
             "series": series,
         }
 
@@ -316,7 +318,8 @@ class LineChart:
             y_axis |= {"min": 0, "max": 1, "splitLine": {"show": False}}
         else:
             y_axis |= {"min": None, "max": None, "splitLine": {"show": True}}
-        nothing = {"id": "empty", "type": "text", "left": "center", "top": "middle", "invisible": not empty, "z": 10}
+        nothing = {"id": "empty", "type": "text", "left": 4 * font + 40, "top": "middle", "invisible": not empty}
+        nothing["z"] = 10  # in the plot area, left of the legend
         nothing["style"] = {"text": _("nothing yet in this run"), "fontSize": font + 2, "fill": "#757575"}
         return {
             "animation": False,
