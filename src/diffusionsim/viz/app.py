@@ -113,6 +113,7 @@ CSS = """
 .dsim-tile .change { color: #1a5fb4; }
 .dsim-header { display: flex; align-items: center; gap: 16px; flex-wrap: wrap; }
 .dsim-header h1 { font-size: 20px; margin: 0; }
+.dsim-controls { display: flex; align-items: center; gap: 16px; }
 .run-month { font-size: 20px; margin: 0; }
 .dsim-present { font-size: 18px; height: 100vh; overflow: hidden; padding: 8px 16px; box-sizing: border-box;
   display: flex; flex-direction: column; gap: 8px; }
@@ -168,6 +169,7 @@ class Session:
         self.waiting_for = -1
         self.drawn = threading.Event()
         self.timings: list[tuple[str, float, float]] = []  # per chart: (name, build + diff s, send s); for timing
+        self.label = month_label(model)  # the month the page shows: set with the charts' updates, so they agree
 
     def attach(self, name: str, widget: LiveChart, make: Callable[[], Option]) -> None:
         with self.lock:
@@ -206,16 +208,26 @@ class Session:
                 widget.update = update
                 self.timings.append((name, t1 - t0, time.perf_counter() - t1))
 
-    def step(self) -> None:
+    def advance(self) -> None:
+        """The model's next month, not yet shown (playing computes it while the browser draws the last one)."""
         with self.lock:
             start = time.perf_counter()
             self.model.step()
             self.timings.append(("model.step", time.perf_counter() - start, 0.0))
+
+    def publish(self) -> None:
+        """Show the model's month: every chart gets its changes, and the label the header shows is set with them."""
+        with self.lock:
             self.push()
+            self.label = month_label(self.model)
         if TIMING_LOG:
             with open(TIMING_LOG, "a") as log:
                 log.write(repr(self.timings) + "\n")
         self.timings.clear()
+
+    def step(self) -> None:
+        self.advance()
+        self.publish()
 
 
 def model_params() -> dict[str, dict]:
@@ -271,7 +283,9 @@ def ChartView(session: Session, name: str, make: Callable[[], Option], height: s
 
 
 @solara.component
-def Tiles(session: Session, tick: int) -> None:
+def Tiles(session: Session, tick: solara.Reactive[int]) -> None:
+    """The big numbers; like every text part, re-rendered by the step counter `tick`, not with the whole page."""
+    tick.value  # noqa: B018 - subscribes this component (only) to the step counter
     tiles = big_numbers(session.model, session.previous)
     html = "".join(
         f"<div class='dsim-tile' data-key='{t.key}'><div class='label'>{escape(t.label)}</div>"
@@ -284,8 +298,10 @@ def Tiles(session: Session, tick: int) -> None:
 
 
 @solara.component
-def RunPanel(model: LiveModel, tick: int) -> None:
+def RunPanel(session: Session, tick: solara.Reactive[int]) -> None:
     """Scenario and the policy in effect, with any refused lever combination in red."""
+    tick.value  # noqa: B018 - subscribes this component (only) to the step counter
+    model = session.model
     meta = model.settings.meta
     rows = "".join(f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>" for k, v in describe_policy(model))
     solara.HTML(
@@ -294,6 +310,30 @@ def RunPanel(model: LiveModel, tick: int) -> None:
         f"<table class='run-policy'><tr><th colspan='2' style='text-align:left'>{escape(_('Policy in this run'))}"
         f"</th></tr>{rows}</table>",
     )
+
+
+@solara.component
+def RunControls(
+    session: Session,
+    tick: solara.Reactive[int],
+    playing: solara.Reactive[bool],
+    on_reset: Callable[[], None],
+    on_step: Callable[[], None],
+) -> None:
+    """The month shown and the buttons; re-rendered per step without the rest of the page."""
+    tick.value  # noqa: B018 - subscribes this component (only) to the step counter
+    model = session.model
+    ended = model.month >= model.months
+    with solara.Div(classes=["dsim-controls"]):
+        solara.HTML(tag="h2", unsafe_innerHTML=escape(session.label), classes=["run-month"])
+        solara.Button(_("Reset"), color="primary", on_click=on_reset)
+        solara.Button(
+            "❚❚ " + _("Pause") if playing.value else "▶ " + _("Play"),
+            color="primary",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=ended,
+        )
+        solara.Button(_("Step"), color="primary", on_click=on_step, disabled=playing.value or ended)
 
 
 @solara.component
@@ -317,11 +357,15 @@ def Page() -> None:
         tick.set(tick.value + 1)
 
     def play_loop() -> None:
+        """Each month is computed while the browser still draws the one before, and shown once that is drawn."""
+        start = time.perf_counter()
         while playing.value and session.model.running and session.model.month < session.model.months:
-            start = time.perf_counter()
-            do_step()
+            session.advance()
             session.drawn.wait(DRAWN_TIMEOUT)
             time.sleep(max(0.0, interval.value / 1000 - (time.perf_counter() - start)))
+            start = time.perf_counter()
+            session.publish()
+            tick.set(tick.value + 1)
         playing.set(False)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -333,6 +377,7 @@ def Page() -> None:
             session.previous = {k: list(v) for k, v in old.datacollector.model_vars.items()} if old.month else None
             new = LiveModel(**levers.value)
             session.model = new
+            session.label = month_label(new)
         message.set(new.lever_message)
         if new.lever_message:  # the selectors show what the run actually uses, not the refused values
             levers.set({**levers.value, **levers_in_use(new)})
@@ -360,17 +405,7 @@ def Page() -> None:
     def header() -> None:
         with solara.Div(classes=["dsim-header"]):
             solara.HTML(tag="h1", unsafe_innerHTML=escape(_(TITLE)))
-            solara.HTML(tag="h2", unsafe_innerHTML=escape(month_label(model)), classes=["run-month"])
-            solara.Button(_("Reset"), color="primary", on_click=do_reset)
-            solara.Button(
-                "❚❚ " + _("Pause") if playing.value else "▶ " + _("Play"),
-                color="primary",
-                on_click=lambda: playing.set(not playing.value),
-                disabled=model.month >= model.months,
-            )
-            solara.Button(
-                _("Step"), color="primary", on_click=do_step, disabled=playing.value or model.month >= model.months
-            )
+            RunControls(session, tick, playing, do_reset, do_step)
             solara.Switch(label=_("Presentation mode"), value=present, classes=["present-switch"])
             if present.value:
                 solara.Button(
@@ -426,7 +461,7 @@ def Page() -> None:
             if show_levers.value:
                 with solara.Div(classes=["dsim-tiles"]):
                     lever_controls(developer=False)
-            Tiles(session, tick.value)
+            Tiles(session, tick)
             with solara.Div(classes=["dsim-story"]):
                 network_panel("calc(100% - 60px)")
                 for name in PRESENT_CHARTS:
@@ -436,7 +471,7 @@ def Page() -> None:
 
     with solara.Column(classes=["dsim-page"], gap="8px", style={"padding": "8px 16px"}):
         header()
-        Tiles(session, tick.value)
+        Tiles(session, tick)
         with solara.Div(classes=["dsim-grid", "dsim-dev"]):
             with solara.Column(classes=["dsim-levers"], gap="0px"):
                 solara.HTML(tag="h3", unsafe_innerHTML=escape(_("Levers")))
@@ -446,7 +481,7 @@ def Page() -> None:
                 with solara.Column(style={"overflow-y": "auto", "max-height": "480px"}):
                     if message.value:
                         solara.Error(message.value, classes=["lever-message"])
-                    RunPanel(model, tick.value)
+                    RunPanel(session, tick)
                 for name in CHART_NAMES:
                     ChartView(session, name, makers[name], "380px").key(f"{name}-{run.value}-dev")
                 with solara.Column(style={"overflow-y": "auto", "max-height": "380px"}):
