@@ -271,10 +271,13 @@ def initial_interval() -> int:
 def ChartView(session: Session, name: str, make: Callable[[], Option], height: str) -> None:
     """A chart fed by the session: built with the full option, then updated by Session.push only."""
     style = {"style": f"height: {height}; width: 100%;", "data-name": name}
-    element = LiveChart.element(option=make(), attributes=style)
+    # The option is set on the widget, not passed as a prop: reacton walks every prop of every element on a render
+    # looking for child elements, and a figure's option is thousands of nested lists.
+    element = LiveChart.element(attributes=style)
 
     def attach():
         widget = solara.get_widget(element)
+        widget.option = make()
         session.attach(name, widget, make)
         return lambda: session.detach(name, widget)
 
@@ -346,7 +349,9 @@ def Page() -> None:
     show_levers = solara.use_reactive(False)
     playing = solara.use_reactive(False)
     interval = solara.use_reactive(initial_interval())
-    tick = solara.use_reactive(0)  # bumped per step: re-renders the text parts only
+    # Bumped per step. A free-standing reactive, not use_reactive: that would be the page's own state, and setting
+    # it would re-render the whole page (and walk every chart's option) on every step.
+    tick = solara.use_memo(lambda: solara.reactive(0), [])
     run = solara.use_reactive(0)  # bumped per Reset: rebuilds the charts with a full option
     message = solara.use_reactive(session.model.lever_message)
     model = session.model
