@@ -1,6 +1,7 @@
 """The presenter's levers and the model they build.
 
-Mesa's SolaraViz resets a model by calling its class again with the current lever values as keyword arguments.
+The app's Reset builds a new model by calling this class with the current lever values as keyword arguments (as
+Mesa's SolaraViz, which the app used before, did).
 :class:`LiveModel` is that class: it turns the levers into ``--set``-style overrides of a scenario file, so a lever
 is validated exactly like an edited scenario. A lever combination the scenario schema rejects (for example a
 loss-compensation share without a transition fund) does not crash the app: the model is built from the scenario as
@@ -165,7 +166,7 @@ def resolve(scenario_file: str, **levers: object) -> tuple[Scenario, str | None]
 
 
 class LiveModel(DiffusionModel):
-    """A DiffusionModel built from the presenter's levers (the keyword arguments SolaraViz passes on Reset).
+    """A DiffusionModel built from the presenter's levers (the keyword arguments Reset passes).
 
     The parameter is called ``scenario_file``, not ``scenario``: Mesa 3.5 passes its own ``scenario`` object to
     models whose ``__init__`` accepts one. Mesa's ``rng`` is not a lever either; the seed lever sets the scenario's
