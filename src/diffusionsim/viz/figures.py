@@ -1,11 +1,11 @@
 """The live app's figures, as ECharts options: the network of care organisations and the live charts.
 
-Why ECharts rather than matplotlib: one step plus redraw should take at most 100 ms in the browser (issue 14), and rendering six
-matplotlib figures to PNG on the server takes several hundred milliseconds on a modest machine. An ECharts option is
-plain data the browser draws itself (Solara ships ECharts 5.4 in solara-assets, so it works offline), and building
-all of them takes a few milliseconds. What stays fixed for a model (the network layout and its ties) is computed once
-per model and kept in :func:`views_for`; a redraw only regroups the organisations by stage and reads the
-DataCollector's columns, and :func:`option_update` cuts what is sent to the changed parts.
+Why ECharts rather than matplotlib: one step plus redraw should take at most 100 ms in the browser (issue 14),
+and rendering six matplotlib figures to PNG on the server takes several hundred milliseconds on a modest machine.
+An ECharts option is plain data the browser draws itself (Solara ships ECharts 5.4 in solara-assets, so it works
+offline), and building all of them takes a few milliseconds. What stays fixed for a model (the network layout and
+its ties) is computed once per model and kept in :func:`views_for`; a redraw only regroups the organisations by
+stage and reads the DataCollector's columns, and :func:`option_update` cuts what is sent to the changed parts.
 """
 
 from __future__ import annotations
