@@ -234,6 +234,10 @@ def test_no_leftovers_one_month_and_the_levers_never_cover_the_charts(app_url, b
     for i in range(6):
         assert not overlaps(levers, chart(page, i).bounding_box()), f"the levers cover chart {i}"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    blocks = [el.bounding_box() for el in page.locator(".dsim-tile, .dsim-levers, .solara-echarts, .run-policy").all()]
+    for i, a in enumerate(blocks):
+        for b in blocks[i + 1 :]:
+            assert not overlaps(a, b), f"{a} overlaps {b}"
     page.close()
 
 
