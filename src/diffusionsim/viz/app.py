@@ -364,7 +364,8 @@ def Page() -> None:
     def play_loop() -> None:
         """Each month is computed while the browser still draws the one before, and shown once that is drawn."""
         start = time.perf_counter()
-        while playing.value and session.model.running and session.model.month < session.model.months:
+        model = session.model  # a Reset while playing stops this loop; it never steps the new model
+        while playing.value and session.model is model and model.running and model.month < model.months:
             session.advance()
             session.drawn.wait(DRAWN_TIMEOUT)
             time.sleep(max(0.0, interval.value / 1000 - (time.perf_counter() - start)))
