@@ -8,12 +8,11 @@ from __future__ import annotations
 import inspect
 import json
 
+import ipyvuetify
 import numpy as np
 import pytest
 import solara
 import solara.widgets
-from mesa.visualization.utils import force_update
-from solara.components.echarts import EchartsWidget
 
 from diffusionsim.model import DiffusionModel
 from diffusionsim.stages import Stage
@@ -24,8 +23,10 @@ from diffusionsim.viz.figures import (
     OFF_TARGET_COLOUR,
     STAGE_COLOURS,
     all_options,
+    big_numbers,
     default_innovation,
     node_colours,
+    option_update,
     views_for,
 )
 from diffusionsim.viz.live import LiveModel
@@ -164,8 +165,8 @@ def test_charts_follow_the_collector_and_serialise(stepped):
     assert {"care providers", "health insurers (Zvw)", "municipalities (Wmo, gemeenten)"} <= money
 
 
-def test_page_renders_and_a_step_redraws(monkeypatch):
-    """The whole page renders in-process (no browser), and a step plus redraw updates the run panel and a chart."""
+def test_page_renders_and_a_step_sends_only_what_changed(monkeypatch):
+    """The whole page renders in-process (no browser); a step updates the month and sends each chart only changes."""
     made: list[LiveModel] = []
 
     def recording(**kwargs) -> LiveModel:
@@ -178,16 +179,17 @@ def test_page_renders_and_a_step_redraws(monkeypatch):
     def panel_text() -> str:
         return " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
 
-    def charts() -> list[dict]:
-        return [w.option for w in rc.find(EchartsWidget).widgets]
-
-    assert "Month 0 of 120" in panel_text()
-    assert len(charts()) == 6 and all(option.get("series") for option in charts())
-    before = json.dumps(charts()[0])
-    made[-1].step()
-    force_update()
-    assert "Month 1 of 120" in panel_text()
-    assert json.dumps(charts()[0]) != before
+    charts = rc.find(app.LiveChart).widgets
+    assert "month 0 of 120" in panel_text()
+    assert len(charts) == 6 and all(w.option.get("series") for w in charts)
+    assert all(w.on_drawn is not None for w in charts), "every chart is attached to the session"
+    network = next(w for w in charts if any(s.get("id") == "ties" for s in w.option["series"]))
+    rc.find(ipyvuetify.Btn, children=["Step"]).widget.click()  # the page's own Step button
+    assert made[-1].month == 1
+    assert "month 1 of 120" in panel_text()
+    assert "month 1 of 120" in network.update["title"]["text"], "the network says the same month as the header"
+    sent_ids = {s.get("id") for s in network.update.get("series", [])}
+    assert "ties" not in sent_ids and "regions" not in sent_ids, "fixed parts are sent once per run"
     rc.close()
 
 
@@ -210,3 +212,60 @@ def test_a_scenario_that_cannot_be_built_shows_the_demo_and_a_message(monkeypatc
     assert "could not be built" in live.lever_message and "simulated failure" in live.lever_message
     live.step()
     assert live.month == 1
+
+
+def test_a_refused_lever_leaves_the_selectors_showing_what_is_in_use():
+    model = LiveModel(compensation="50% of lost revenue")  # refused: the demo has no transition fund
+    assert model.lever_message
+    in_use = live.levers_in_use(model)
+    assert in_use["compensation"] == "none" and in_use["fund"] == "no fund (EUR 0)"
+    assert in_use["payment"] == "fee for service (betalen per verrichting)"
+
+
+def test_regional_cooperation_is_shown_per_region():
+    mixed = dict(live.describe_policy(LiveModel()))["Regional cooperation"]
+    model = LiveModel()
+    for region in model.settings.regions:
+        assert f"{region.name}: {region.cooperation}" in mixed
+    same = dict(live.describe_policy(LiveModel(cooperation="low: knowledge network (kennisnetwerk)")))
+    assert same["Regional cooperation"] == "low, in all 7 regions"
+
+
+def test_an_empty_chart_says_so_instead_of_a_0_to_1_axis():
+    model = LiveModel()
+    option = views_for(model).charts["pilots"].option(model)
+    assert option["yAxis"]["axisLabel"]["show"] is False
+    assert option["graphic"][0]["invisible"] is False
+    for _ in range(30):
+        model.step()
+    option = views_for(model).charts["pilots"].option(model)
+    assert option["yAxis"]["axisLabel"]["show"] is True and option["graphic"][0]["invisible"] is True
+
+
+def test_updates_carry_only_what_changed(stepped):
+    network = views_for(stepped).network
+    innovation = default_innovation(stepped)
+    before = network.option(innovation)
+    assert option_update(before, network.option(innovation)) == {}
+    assert option_update(None, before) == before
+    stepped.step()
+    update = option_update(before, network.option(innovation))
+    assert "title" in update and "ties" not in {s["id"] for s in update.get("series", [])}
+
+
+def test_ghost_and_tiles_compare_with_the_previous_run():
+    old = LiveModel()
+    for _ in range(12):
+        old.step()
+    previous = {k: list(v) for k, v in old.datacollector.model_vars.items()}
+    new = LiveModel(payment="bundled payment (zorgbundels)")
+    for _ in range(6):
+        new.step()
+    option = views_for(new).charts["adoption"].option(new, ghost=previous)
+    ghosts = [s for s in option["series"] if s["id"].startswith("ghost:")]
+    assert ghosts and len(ghosts[0]["data"]) == 13
+    assert all(not s["name"].startswith("previous") for s in option["series"] if s["name"] in option["legend"]["data"])
+    tiles = big_numbers(new, previous)
+    assert [t.key for t in tiles] == ["fte", "adopted", "at_home", "public", "net"]
+    assert all("vs previous run" in t.change for t in tiles)
+    assert all(not t.change for t in big_numbers(new))

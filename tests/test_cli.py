@@ -156,3 +156,15 @@ def test_viz_with_a_bad_scenario_exits_2_before_starting(capsys):
     bad = SCENARIOS_DIR.parent / "tests" / "bad_scenarios" / "bad_kind.toml"
     assert main(["viz", str(bad)]) == 2
     assert "innovations.0.kind" in capsys.readouterr().err
+
+
+def test_viz_present_starts_the_app_in_presentation_mode(monkeypatch):
+    """`diffusionsim viz --present` hands the Solara server the switch (and turns Solara's banner off)."""
+    import os  # noqa: PLC0415 - only the exec is patched here
+
+    started = {}
+    monkeypatch.setattr(os, "execve", lambda path, cmd, env: started.update(cmd=cmd, env=env))
+    main(["viz", "--present", "--port", "0"])
+    assert started["env"]["DIFFUSIONSIM_PRESENT"] == "1"
+    assert started["env"]["SOLARA_THEME_SHOW_BANNER"] == "False"
+    assert "diffusionsim.viz.app" in started["cmd"]

@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
         "live charts and policy levers. Same as `solara run diffusionsim.viz.app`.",
     )
     viz.add_argument("scenario", type=Path, nargs="?", help="scenario file to open with (default: scenarios/demo.toml)")
+    viz.add_argument(
+        "--present", action="store_true", help="open in presentation mode: big text, one screen, no developer controls"
+    )
     viz.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     viz.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 = any free port)")
     return parser
@@ -438,6 +441,9 @@ def cmd_viz(args: argparse.Namespace) -> int:
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     if args.scenario is not None:
         env["DIFFUSIONSIM_SCENARIO"] = str(args.scenario.resolve())
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"  # Solara's banner overlapped a legend
+    if getattr(args, "present", False):
+        env["DIFFUSIONSIM_PRESENT"] = "1"
     cmd = [sys.executable, "-m", "solara", "run", "diffusionsim.viz.app", "--host", args.host]
     cmd += ["--port", str(args.port), "--no-open", "--production"]
     if args.port:

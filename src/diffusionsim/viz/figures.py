@@ -1,11 +1,11 @@
 """The live app's figures, as ECharts options: the network of care organisations and the live charts.
 
-Why ECharts rather than matplotlib: the issue asks for one step plus redraw in at most 200 ms, and rendering six
-matplotlib figures to PNG on the server takes several hundred milliseconds on a modest machine. An ECharts option is
-plain data the browser draws itself (Solara ships ECharts 5.4 in solara-assets, so it works offline), and building
-all of them takes a few milliseconds. What stays fixed for a model (the network layout and its ties) is computed once
-per model and kept in :func:`views_for`; a redraw only regroups the organisations by stage and reads the
-DataCollector's columns.
+Why ECharts rather than matplotlib: one step plus redraw should take at most 100 ms in the browser (issue 14),
+and rendering six matplotlib figures to PNG on the server takes several hundred milliseconds on a modest machine.
+An ECharts option is plain data the browser draws itself (Solara ships ECharts 5.4 in solara-assets, so it works
+offline), and building all of them takes a few milliseconds. What stays fixed for a model (the network layout and
+its ties) is computed once per model and kept in :func:`views_for`; a redraw only regroups the organisations by
+stage and reads the DataCollector's columns, and :func:`option_update` cuts what is sent to the changed parts.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _
 from ..ledger import PARTY_TYPES
 from ..model import DiffusionModel
 from ..scenario import SECTORS
@@ -73,6 +74,11 @@ def innovation_names(model: DiffusionModel) -> list[str]:
 def short_names(model: DiffusionModel) -> list[str]:
     """Short labels for legends: the ids in words ("hospital at home"); the full names are long."""
     return [iid.replace("_", " ") for iid in model.catalogue.ids]
+
+
+def month_label(model: DiffusionModel) -> str:
+    """The one way the app says which month it shows (header, network title and tiles all use it)."""
+    return _("{date}: month {month} of {months}").format(date=model.date, month=model.month, months=model.months)
 
 
 def default_innovation(model: DiffusionModel) -> str:
@@ -156,18 +162,21 @@ class NetworkView:
             "coordinateSystem": "cartesian2d",
             "silent": True,
             "large": True,
+            "largeThreshold": 0,  # always one path for all ties: ~1,000 separate line elements took ~35 ms a redraw
             "data": [{"coords": seg} for seg in network_edges(self.model, self.pos)],
             "lineStyle": {"color": "#9e9e9e", "width": 0.6, "opacity": 0.35},
+            "id": "ties",
             "z": 1,
+            "zlevel": 0,  # a canvas layer of its own: a step repaints the dots, not the ~1,000 ties under them
         }
-        self.static = [edges, self._region_labels()]
+        self.edges = edges
 
     def _org_name(self, i: int) -> str:
         model = self.model
         sector = SECTORS[model.org_sector[i]]
         return f"{model.settings.regions[model.org_region[i]].name}: {SECTOR_LABELS.get(sector, sector)} #{i}"
 
-    def _region_labels(self) -> Option:
+    def _region_labels(self, big: bool = False) -> Option:
         """Each region's name and cooperation intensity beside its disc, on the side away from the centre."""
         regions = self.model.settings.regions
         radius = region_radii(self.model)
@@ -180,36 +189,62 @@ class NetworkView:
                 xy, side = (cx, cy + np.sign(cy) * gap), "top" if cy > 0 else "bottom"
             name = "\n".join(textwrap.wrap(regions[r].name, 18)) + f"\n({regions[r].cooperation} cooperation)"
             data.append({"value": [round(float(v), 3) for v in xy], "name": name, "label": {"position": side}})
-        label = {"show": True, "formatter": "{b}", "fontSize": 10, "lineHeight": 12, "color": "#444", "distance": 2}
-        return {"type": "scatter", "name": "regions", "symbolSize": 1, "silent": True, "data": data, "label": label}
+        size = 18 if big else 12
+        label = {"show": True, "formatter": "{b}", "fontSize": size, "lineHeight": size + 2, "color": "#333"}
+        label["distance"] = 2
+        return {
+            "type": "scatter",
+            "id": "regions",
+            "name": "regions",
+            "symbolSize": 1,
+            "silent": True,
+            "data": data,
+            "label": label,
+            "zlevel": 0,
+        }
 
-    def option(self, innovation: str) -> Option:
+    def option(self, innovation: str, big: bool = False) -> Option:
         """The whole figure for `innovation`: one scatter series per stage, so the legend shows the counts."""
         model = self.model
         k = model.catalogue.ids.index(innovation)
         groups = node_groups(model, innovation)
-        series: list[Option] = list(self.static)
+        series: list[Option] = [self.edges, self._region_labels(big)]
         legend: list[str] = []
         for g, colour in [*((int(s), c) for s, c in STAGE_COLOURS.items()), (-1, OFF_TARGET_COLOUR)]:
             members = np.flatnonzero(groups == g)
             name = OFF_TARGET if g < 0 else f"{Stage(g).name.lower()} ({len(members)})"
             legend.append(name)
-            data = [{"value": self.pos[i].tolist(), "name": self.names[i]} for i in members]
+            data = self.pos[members].tolist()  # plain [x, y] pairs: ECharts draws a series as one path (large mode)
             style = {"color": colour, "borderColor": "#bdbdbd" if g < 0 else "#ffffff", "borderWidth": 0.5}
             series.append(
-                {"type": "scatter", "name": name, "data": data, "symbolSize": self.size, "itemStyle": style, "z": 2}
+                {
+                    "type": "scatter",
+                    "id": f"stage:{g}",
+                    "name": name,
+                    "data": data,
+                    "symbolSize": self.size * (1.4 if big else 1),
+                }
+                | {"itemStyle": style, "z": 2, "zlevel": 1, "large": len(data) > 0, "largeThreshold": 0}
             )
         inn = model.settings.innovations[k]
-        title = f"{innovation_names(model)[k]}: stage per care organisation, {model.date} (month {model.month})"
+        what = (
+            _("stage per care organisation")
+            if big
+            else f"{innovation_names(model)[k]}: {_('stage per care organisation')}"
+        )
+        title = f"{what}, {month_label(model)}"
         subtitle = f"target sector: {SECTOR_LABELS.get(inn.target_sector, inn.target_sector)}; grouped by region"
+        font = 18 if big else 12
         return {
             "animation": False,
-            "title": {"text": title, "subtext": subtitle, "textStyle": {"fontSize": 14}, "left": 0},
-            "tooltip": {"trigger": "item", "formatter": "{b}<br/>{a}"},
-            "legend": {"data": legend, "bottom": 0, "left": 0, "itemGap": 6, "textStyle": {"fontSize": 11}},
-            "grid": {"left": 0, "right": 0, "top": 50, "bottom": 45},
-            "xAxis": {"type": "value", "show": False, "min": -2.3, "max": 2.3},
-            "yAxis": {"type": "value", "show": False, "min": -1.55, "max": 1.55},
+            "title": {"text": title, "subtext": subtitle, "left": 0}
+            | {"textStyle": {"fontSize": font + 2}, "subtextStyle": {"fontSize": font}},
+            "tooltip": {"trigger": "item", "formatter": "{a}"},
+            "legend": {"data": legend, "bottom": 0, "left": 0, "itemGap": 8, "textStyle": {"fontSize": font}},
+            "grid": {"left": 0, "right": 0, "top": 2 * font + 30, "bottom": 3 * font + 20 if big else 45},
+            # wider in presentation mode: the bigger region labels must fit beside the discs
+            "xAxis": {"type": "value", "show": False, "min": -3.0 if big else -2.3, "max": 3.0 if big else 2.3},
+            "yAxis": {"type": "value", "show": False, "min": -1.7 if big else -1.55, "max": 1.75 if big else 1.55},
             "series": series,
         }
 
@@ -235,31 +270,75 @@ class LineChart:
     series: list[Series]
     subtitle: str = ""
 
-    def option(self, model: DiffusionModel, highlight: str | None = None) -> Option:
+    def option(
+        self,
+        model: DiffusionModel,
+        highlight: str | None = None,
+        big: bool = False,
+        ghost: dict[str, list] | None = None,
+    ) -> Option:
+        """The figure at the model's current month; `ghost`: the previous run's columns, drawn faint underneath."""
         data = model.datacollector.model_vars
         n = min(len(data["month"]), *(len(data[s.column]) for s in self.series))  # a step may be collecting now
         months = data["month"][:n]
         lines = []
+        peak = 0.0
         for s in self.series:
-            values = np.round(np.asarray(data[s.column][:n], dtype=float) * s.scale, 4).tolist()
+            values = np.round(np.asarray(data[s.column][:n], dtype=float) * s.scale, 4)
+            peak = max(peak, float(np.abs(values).max(initial=0.0)))
             bold = highlight is not None and s.column.endswith(f":{highlight}")
-            style = {"width": 3.5 if bold else 1.5, "type": "dashed" if s.dashed else "solid"}
-            line = {"type": "line", "name": s.label, "data": [[m, v] for m, v in zip(months, values, strict=True)]}
+            style = {"width": (4.5 if big else 3.5) if bold else (2.5 if big else 1.5)}
+            style["type"] = "dashed" if s.dashed else "solid"
+            line = {"type": "line", "id": s.column, "name": s.label, "data": _points(months, values)}
             line |= {"showSymbol": False, "lineStyle": style, "z": 3 if bold else 2}
             if s.colour:
                 line["itemStyle"] = {"color": s.colour}
             lines.append(line)
+        for s in self.series if ghost else []:
+            if s.column not in ghost or "month" not in ghost:
+                continue
+            values = np.round(np.asarray(ghost[s.column], dtype=float) * s.scale, 4)
+            peak = max(peak, float(np.abs(values).max(initial=0.0)))
+            faint = {"width": 2 if big else 1.2, "type": "dotted", "opacity": 0.45}
+            line = {"type": "line", "id": f"ghost:{s.column}", "name": f"{_('previous run')}: {s.label}"}
+            line |= {"data": _points(ghost["month"], values), "showSymbol": False, "silent": True, "z": 1}
+            line |= {"lineStyle": faint, "tooltip": {"show": False}}
+            if s.colour:
+                line["itemStyle"] = {"color": s.colour, "opacity": 0.45}
+            lines.append(line)
+        empty = peak == 0.0
+        font = 18 if big else 12
+        y_axis = {"type": "value", "name": self.ylabel, "nameLocation": "middle", "nameGap": 3 * font + 10}
+        y_axis |= {
+            "scale": False,
+            "axisLabel": {"fontSize": font, "show": not empty},
+            "nameTextStyle": {"fontSize": font},
+        }
+        if empty:  # ECharts would invent a 0-1 axis for all-zero data; say "nothing yet" instead
+            y_axis |= {"min": 0, "max": 1, "splitLine": {"show": False}}
+        else:
+            y_axis |= {"min": None, "max": None, "splitLine": {"show": True}}
+        nothing = {"id": "empty", "type": "text", "left": 4 * font + 40, "top": "middle", "invisible": not empty}
+        nothing["z"] = 10  # in the plot area, left of the legend
+        nothing["style"] = {"text": _("nothing yet in this run"), "fontSize": font + 2, "fill": "#757575"}
         return {
             "animation": False,
-            "title": {"text": self.title, "subtext": self.subtitle, "textStyle": {"fontSize": 14}, "left": 0},
+            "title": {"text": self.title, "subtext": self.subtitle, "left": 0}
+            | {"textStyle": {"fontSize": font + 2}, "subtextStyle": {"fontSize": font}},
             "tooltip": {"trigger": "axis"},
-            "legend": {"type": "scroll", "orient": "vertical", "right": 0, "top": 55, "textStyle": {"fontSize": 11}},
-            "grid": {"left": 60, "right": 175, "top": 60 if self.subtitle else 45, "bottom": 40},
-            "xAxis": {"type": "value", "min": 0, "max": model.months, "name": "month", "nameLocation": "middle"}
-            | {"nameGap": 25},
-            "yAxis": {"type": "value", "name": self.ylabel, "nameLocation": "middle", "nameGap": 45, "scale": False},
+            "legend": {"data": [s.label for s in self.series], "type": "scroll", "orient": "vertical", "right": 0}
+            | {"top": 2 * font + 30, "textStyle": {"fontSize": font}},
+            "grid": {"left": 4 * font + 20, "right": 13 * font + 20, "top": 2 * font + 40, "bottom": 2 * font + 25},
+            "xAxis": {"type": "value", "min": 0, "max": model.months, "name": _("month"), "nameLocation": "middle"}
+            | {"nameGap": font + 12, "axisLabel": {"fontSize": font}, "nameTextStyle": {"fontSize": font}},
+            "yAxis": y_axis,
+            "graphic": [nothing],
             "series": lines,
         }
+
+
+def _points(months: list, values: np.ndarray) -> list[list]:
+    return [[m, v] for m, v in zip(months, values.tolist(), strict=True)]
 
 
 def adoption_chart(model: DiffusionModel) -> LineChart:
@@ -343,3 +422,118 @@ def all_options(model: DiffusionModel, innovation: str | None = None) -> dict[st
     for name, chart in views.charts.items():
         out[name] = chart.option(model, highlight=innovation if name == "adoption" else None)
     return out
+
+
+def option_update(old: Option | None, new: Option) -> Option:
+    """What to send so that a chart showing `old` shows `new`: the changed top-level parts and the changed series.
+
+    The chart merges the update into what it shows (ECharts' setOption without notMerge), matching series by id; an
+    unchanged series, such as the network's ties, is not sent again, and the browser does not redo its layout.
+    A series that is gone is sent empty, so it disappears.
+    """
+    if old is None:
+        return new
+    out = {k: v for k, v in new.items() if k != "series" and old.get(k) != v}
+    before = {s.get("id"): s for s in old.get("series", [])}
+    changed = [s for s in new.get("series", []) if before.get(s.get("id")) != s]
+    gone = {s.get("id") for s in old.get("series", [])} - {s.get("id") for s in new.get("series", [])}
+    changed += [{"id": i, "data": []} for i in sorted(gone, key=str)]
+    if changed:
+        out["series"] = changed
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- big numbers
+
+
+@dataclass
+class Tile:
+    """One big number: its value now, how it reads, what it is set against, and its change against the previous run."""
+
+    key: str
+    label: str
+    value: float
+    text: str
+    context: str
+    change: str = ""
+
+
+def _last(columns: dict[str, list], name: str, month: int | None = None) -> float | None:
+    """A column's value at `month` (its last value if the run has not got there, or if month is None)."""
+    values = columns.get(name)
+    if not values:
+        return None
+    i = len(values) - 1 if month is None else min(month, len(values) - 1)
+    return float(values[i])
+
+
+def tile_values(model: DiffusionModel, columns: dict[str, list], month: int | None = None) -> dict[str, float]:
+    """The raw numbers behind the tiles, from a run's DataCollector columns (this run's, or the previous run's)."""
+    ids = model.catalogue.ids
+    adoption = [_last(columns, f"org_adoption:{i}", month) for i in ids]
+    adoption = [a for a in adoption if a is not None]
+    impacts = {p: _last(columns, f"impact:{p}", month) for p in PARTY_TYPES if p != "outside"}
+    out = {
+        "fte": _last(columns, "fte_saved", month) or 0.0,
+        "adopted": float(np.mean(adoption)) if adoption else 0.0,
+        "at_home": _last(columns, "care_at_home_growth", month) or 0.0,
+        "public": _last(columns, "public_money_spent", month) or 0.0,
+    }
+    out |= {f"impact:{p}": v or 0.0 for p, v in impacts.items()}
+    return out
+
+
+def big_numbers(model: DiffusionModel, previous: dict[str, list] | None = None) -> list[Tile]:
+    """The five tiles of the story, each with its change against the previous run at the same month."""
+    cols = model.datacollector.model_vars
+    n = min(len(cols["month"]), len(cols.get("public_money_spent", [])))
+    now = tile_values(model, {k: v[:n] for k, v in cols.items()})
+    before = tile_values(model, previous, max(n - 1, 0)) if previous else None
+    shortage = model.settings.scale.shortage_2034_fte
+    parties = [k for k in now if k.startswith("impact:")]
+    party = max(parties, key=lambda k: abs(now[k])) if parties else None
+    net = now[party] if party else 0.0
+    name = PARTY_LABELS.get(party.partition(":")[2], party) if party else ""
+    tiles = [
+        Tile(
+            "fte",
+            _("FTE freed"),
+            now["fte"],
+            f"{now['fte']:,.0f}",
+            _("per month; 2034 shortage: {n:,.0f}").format(n=shortage),
+        ),
+        Tile(
+            "adopted",
+            _("Share adopted"),
+            now["adopted"],
+            f"{now['adopted']:.0%}",
+            _("of target organisations, average"),
+        ),
+        Tile(
+            "at_home",
+            _("Care at home"),
+            now["at_home"],
+            f"{now['at_home']:+.1%}",
+            _("since start; mission: +50% by 2030"),
+        ),
+        Tile(
+            "public",
+            _("Public money spent"),
+            now["public"],
+            f"EUR {now['public'] / 1e6:,.1f} M",
+            _("so far in this run"),
+        ),
+        Tile("net", _("Net money, most affected party"), net, f"EUR {net / 1e6:+,.1f} M", name),
+    ]
+    if before is not None:
+        formats = {
+            "fte": lambda d: f"{d:+,.0f} FTE",
+            "adopted": lambda d: f"{d * 100:+.1f} pts",
+            "at_home": lambda d: f"{d * 100:+.1f} pts",
+            "public": lambda d: f"EUR {d / 1e6:+,.1f} M",
+            "net": lambda d: f"EUR {d / 1e6:+,.1f} M",
+        }
+        for tile in tiles:
+            old = before[party] if tile.key == "net" and party else before.get(tile.key, 0.0)
+            tile.change = _("{delta} vs previous run").format(delta=formats[tile.key](tile.value - old))
+    return tiles

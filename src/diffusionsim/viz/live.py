@@ -1,6 +1,7 @@
 """The presenter's levers and the model they build.
 
-Mesa's SolaraViz resets a model by calling its class again with the current lever values as keyword arguments.
+The app's Reset builds a new model by calling this class with the current lever values as keyword arguments (as
+Mesa's SolaraViz, which the app used before, did).
 :class:`LiveModel` is that class: it turns the levers into ``--set``-style overrides of a scenario file, so a lever
 is validated exactly like an edited scenario. A lever combination the scenario schema rejects (for example a
 loss-compensation share without a transition fund) does not crash the app: the model is built from the scenario as
@@ -165,7 +166,7 @@ def resolve(scenario_file: str, **levers: object) -> tuple[Scenario, str | None]
 
 
 class LiveModel(DiffusionModel):
-    """A DiffusionModel built from the presenter's levers (the keyword arguments SolaraViz passes on Reset).
+    """A DiffusionModel built from the presenter's levers (the keyword arguments Reset passes).
 
     The parameter is called ``scenario_file``, not ``scenario``: Mesa 3.5 passes its own ``scenario`` object to
     models whose ``__init__`` accepts one. Mesa's ``rng`` is not a lever either; the seed lever sets the scenario's
@@ -206,7 +207,11 @@ def describe_policy(model: DiffusionModel) -> list[tuple[str, str]]:
     """The policy the running model actually has, as (lever, value) pairs in plain words (what the panel shows)."""
     policy = model.settings.policy
     comp = policy.compensation
-    intensities = sorted({r.cooperation for r in model.settings.regions}, key=["low", "middle", "high"].index)
+    regions = model.settings.regions
+    if len({r.cooperation for r in regions}) == 1:
+        cooperation = f"{regions[0].cooperation}, in all {len(regions)} regions"
+    else:  # one value per region: a list of intensities would read as if it were one setting
+        cooperation = "; ".join(f"{r.name}: {r.cooperation}" for r in regions)
     return [
         ("Payment model", PAYMENT_NAMES[policy.payment.regime]),
         ("Co-financing: private share of public grants", f"{policy.cofinancing.private_share:.0%}"),
@@ -215,6 +220,28 @@ def describe_policy(model: DiffusionModel) -> list[tuple[str, str]]:
             f"{comp.fraction:.0%} of lost revenue for {comp.months} months" if comp.fraction else "none",
         ),
         ("Transition fund", f"EUR {comp.budget / 1e6:,.0f} million"),
-        ("Regional cooperation", ", ".join(intensities)),
+        ("Regional cooperation", cooperation),
         ("Random seed", str(model.settings.simulation.seed)),
     ]
+
+
+def levers_in_use(model: LiveModel) -> dict[str, str]:
+    """The lever labels that match what the model actually runs with ("as in scenario" where no label matches).
+
+    After a refused lever combination the model runs on the scenario's own policy; the selectors are set to these
+    labels, so they show the values in use rather than the refused ones.
+    """
+    policy = model.settings.policy
+
+    def label(table: dict[str, object], value: object) -> str:
+        return next((k for k, v in table.items() if v is not None and v == value), AS_IN_SCENARIO)
+
+    intensities = {r.cooperation for r in model.settings.regions}
+    return {
+        "payment": label(PAYMENT, policy.payment.regime),
+        "private_share": label(PRIVATE_SHARE, policy.cofinancing.private_share),
+        "compensation": label(COMPENSATION, policy.compensation.fraction),
+        "fund": label(FUND, policy.compensation.budget),
+        "cooperation": label(COOPERATION, intensities.pop()) if len(intensities) == 1 else AS_IN_SCENARIO,
+        "seed": "" if "random seed" in (model.lever_message or "") else str(model.levers.get("seed", "")),
+    }
