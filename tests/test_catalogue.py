@@ -67,6 +67,12 @@ DISPLAY_KEYWORDS = {"title", "caption", "header", "alt", "label"}
 NON_TEXT_KEYWORDS = {"loc", "justify", "fmt", "style", "orient", "engine", "how", "encoding", "tone", "id"}
 # (file relative to src/diffusionsim/report, text) -> why it is not for the catalogue.
 ALLOWED: dict[tuple[str, str], str] = {
+    ("comparison/figures.py", "This process .* is multi-threaded"): (
+        "a regular expression matching Python's own fork warning, not a text shown to anyone"
+    ),
+    ("comparison/figures.py", "_draw_in_worker runs in a pool started with _start_drawing"): (
+        "an assertion for developers about the code's own invariant, never shown in a report"
+    ),
     ("comparison/sections/appendix.py", "diffusionsim compare {} -n {} --seed {} {}"): (
         "the command line that reruns the comparison: the same in every language"
     ),
