@@ -20,22 +20,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import chromium_browser, needs_chromium
+
 START_TIMEOUT = 90  # s; a cold start imports Mesa, Solara and the model
 UI_TIMEOUT = 20_000  # ms
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (CI installs it: apt install chromium)"
-)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency; `uv sync` installs it")
+pytestmark = needs_chromium
+pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency; `uv sync` installs it")
 
 
 def free_port() -> int:
@@ -86,13 +77,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    pw = sync_api.sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        pw.stop()
+    yield from chromium_browser()
 
 
 def step_count(page) -> int:

@@ -19,18 +19,15 @@ import pytest
 from diffusionsim.cli import main
 from diffusionsim.report.comparison.document import Code, Figure, Items, Report, Section, Table, Text
 from diffusionsim.report.comparison.render import to_html
+from tests.browser import chromium_browser, needs_chromium
 from tests.conftest import SCENARIOS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SCREEN = {"width": 1366, "height": 900}  # the commonest laptop screen
 A4 = {"width": 703, "height": 1009}  # the text area of an A4 page (210 x 297 mm, less report.css's @page margins)
 # at 96 px per inch: what a printed page has room for
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (CI installs it: apt install chromium)"
-)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency; `uv sync` installs it")
+pytestmark = needs_chromium
+pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency; `uv sync` installs it")
 
 # Elements whose right edge lies beyond the viewport, outside any box that scrolls (a table's .table-box, a <pre>).
 OVERFLOWING = """() => {
@@ -105,13 +102,7 @@ def worst_case(report, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    pw = sync_api.sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        pw.stop()
+    yield from chromium_browser()
 
 
 class Opened:

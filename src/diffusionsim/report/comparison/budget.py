@@ -30,23 +30,11 @@ import numpy as np
 import pandas as pd
 
 from .labels import IMPACT_PREFIX
-from .tables import mean_ci
+from .tables import STAT_COLUMNS, against_reference
 
 RUN = ["scenario", "replication", "party"]
 YEARLY_COLUMNS = [*RUN, "year", "months", "net", "cumulative"]
-TABLE_COLUMNS = [
-    "party",
-    "year",
-    "scenario",
-    "months",
-    "n",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "diff_mean",
-    "diff_ci_low",
-    "diff_ci_high",
-]
+TABLE_COLUMNS = ["party", "year", "scenario", "months", *STAT_COLUMNS]
 BREAK_EVEN_COLUMNS = [
     "scenario",
     "party",
@@ -104,19 +92,13 @@ def yearly_table(timeseries: pd.DataFrame, scenarios: Sequence[str]) -> pd.DataF
     if not len(per_year):
         return pd.DataFrame(columns=TABLE_COLUMNS)
     per_year = per_year.assign(_party=pd.factorize(per_year["party"])[0]).sort_values(["_party", "year"], kind="stable")
-    empty = pd.Series(dtype=float)
     rows = []
     for (party, year), cell in per_year.groupby(["party", "year"], sort=False):
         runs = {s: g.set_index("replication") for s, g in cell.groupby("scenario", sort=False)}
-        reference = runs[scenarios[0]]["net"] if scenarios[0] in runs else empty
-        for scenario in scenarios:
-            run = runs.get(scenario)
-            net = run["net"] if run is not None else empty
-            months = int(run["months"].max()) if run is not None else 0
-            diff = (math.nan,) * 3
-            if scenario != scenarios[0]:
-                diff = mean_ci((net - reference).dropna())[1:]
-            rows.append((party, int(year), scenario, months, *mean_ci(net), *diff))
+        nets = {s: run["net"] for s, run in runs.items()}
+        for scenario, stats_ in against_reference(nets, scenarios):
+            months = int(runs[scenario]["months"].max()) if scenario in runs else 0
+            rows.append((party, int(year), scenario, months, *stats_))
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 

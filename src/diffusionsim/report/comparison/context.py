@@ -8,6 +8,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..palette import scenario_colours
+from . import budget
 from .tables import ComparisonLike, money_table, per_scenario, summary_table
 
 
@@ -31,6 +32,16 @@ class Context:
     def runs(self) -> dict[str, pd.DataFrame]:
         """Each scenario's outcome rows indexed by replication, split once for every paired difference."""
         return per_scenario(self.result.outcomes)
+
+    @cached_property
+    def budget(self) -> pd.DataFrame:
+        """budget.yearly_table: net money per party × year × scenario (the section and budget.csv)."""
+        return budget.yearly_table(self.result.timeseries, self.scenarios)
+
+    @cached_property
+    def break_even(self) -> pd.DataFrame:
+        """budget.break_even per scenario × party (the section and break_even.csv)."""
+        return budget.break_even(self.result.timeseries, self.scenarios)
 
     @property
     def scenarios(self) -> list[str]:

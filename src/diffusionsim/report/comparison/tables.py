@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -14,6 +14,8 @@ from .labels import ID_COLUMNS, IMPACT_PREFIX, OUTCOME_LABELS, label
 
 LEVEL = 0.95  # confidence level of the intervals
 BAND = (0.05, 0.95)  # percentiles of the shaded bands
+# The columns of a statistics row: replications, mean with its interval, paired difference with its interval.
+STAT_COLUMNS = ["n", "mean", "ci_low", "ci_high", "diff_mean", "diff_ci_low", "diff_ci_high"]
 _MEAN_CI = ("mean", "ci_low", "ci_high")
 _DIFF_CI = ("diff_mean", "diff_ci_low", "diff_ci_high")
 
@@ -59,30 +61,27 @@ def summary_table(result: ComparisonLike, columns: Sequence[str] | None = None) 
     Differences are aligned on the replication index (same seed in every scenario), never on row order; a
     replication missing in either scenario, or an outcome undefined (NaN) in either run, drops out of the pair.
     """
-    reference = result.scenarios[0]
     runs = per_scenario(result.outcomes)
-    empty = result.outcomes.iloc[:0].set_index("replication")
     rows = []
     for column in columns if columns is not None else outcome_columns(result):
-        for scenario in result.scenarios:
-            values = runs.get(scenario, empty)[column]
-            diff = (math.nan,) * 3
-            if scenario != reference:
-                diff = mean_ci((values - runs.get(reference, empty)[column]).dropna())[1:]
-            rows.append((column, label(column), scenario, *mean_ci(values), *diff))
-    names = [
-        "outcome",
-        "label",
-        "scenario",
-        "n",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "diff_mean",
-        "diff_ci_low",
-        "diff_ci_high",
-    ]
-    return pd.DataFrame(rows, columns=names)
+        values = {s: g[column] for s, g in runs.items()}
+        for scenario, stats_ in against_reference(values, result.scenarios):
+            rows.append((column, label(column), scenario, *stats_))
+    return pd.DataFrame(rows, columns=["outcome", "label", "scenario", *STAT_COLUMNS])
+
+
+def against_reference(
+    values: Mapping[str, pd.Series], scenarios: Sequence[str]
+) -> Iterator[tuple[str, tuple[float, ...]]]:
+    """Per scenario: (n, mean, low, high) of its values and the paired difference against the first scenario (mean,
+    low, high; NaN for the reference itself). `values` holds each scenario's values indexed by replication, so the
+    difference pairs runs on the same seed, never on row order; a replication missing on either side drops out."""
+    empty = pd.Series(dtype=float)
+    reference = values.get(scenarios[0], empty)
+    for scenario in scenarios:
+        own = values.get(scenario, empty)
+        diff = (math.nan,) * 3 if scenario == scenarios[0] else mean_ci((own - reference).dropna())[1:]
+        yield scenario, (*mean_ci(own), *diff)
 
 
 def per_scenario(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 from ...i18n import language
-from . import budget
 from . import calibration_uncertainty as cu
 from .context import Context
 from .figures import write_figures
 from .render import to_html, to_markdown
 from .sections import build_report
-from .tables import ComparisonLike, money_table, summary_table
+from .tables import ComparisonLike
 
 
 def write_report(result: ComparisonLike, out_dir: str | Path, lang: str = "en") -> list[Path]:
@@ -22,10 +21,9 @@ def write_report(result: ComparisonLike, out_dir: str | Path, lang: str = "en") 
     with language(lang):
         out.mkdir(parents=True, exist_ok=True)
         figures = write_figures(result, out)
-        summary, money = summary_table(result), money_table(result)
-        tables = {"summary.csv": summary, "money.csv": money, "outcomes.csv": result.outcomes}
-        tables["budget.csv"] = budget.yearly_table(result.timeseries, result.scenarios)
-        tables["break_even.csv"] = budget.break_even(result.timeseries, result.scenarios)
+        ctx = Context.of(result, figures)
+        tables = {"summary.csv": ctx.summary, "money.csv": ctx.money, "outcomes.csv": result.outcomes}
+        tables["budget.csv"], tables["break_even.csv"] = ctx.budget, ctx.break_even
         failures = getattr(result, "failures", None)
         if failures is not None and len(failures):
             tables["failures.csv"] = failures
@@ -37,7 +35,7 @@ def write_report(result: ComparisonLike, out_dir: str | Path, lang: str = "en") 
         result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)
         manifest = json.dumps(result.manifest, indent=2, default=str) + "\n"
         (out / "manifest.json").write_text(manifest, encoding="utf-8")
-        report = build_report(Context(result, summary, money, figures))
+        report = build_report(ctx)
         (out / "report.md").write_text(to_markdown(report), encoding="utf-8")
         (out / "report.html").write_text(to_html(report, out), encoding="utf-8")
     names = [*figures.values(), *tables, "timeseries.parquet", "manifest.json", "report.md", "report.html"]

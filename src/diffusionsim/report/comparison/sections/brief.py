@@ -14,7 +14,7 @@ from ..context import Context
 from ..document import Items, Section, Table, Text
 from ..labels import IMPACT_PREFIX, party, unit
 from ..numbers import fmt, fmt_ci
-from ..tables import mean_ci
+from ..tables import mean_ci, party_types
 
 # Headline outcomes in ranking order; where a run does not reach a milestone's date, the end-of-run outcome stands in.
 HEADLINES = (
@@ -57,10 +57,14 @@ def short_label(column: str) -> str:
     return _(SHORT[column])
 
 
+def budget_columns(ctx: Context) -> list[str]:
+    """The impact columns of the parties that hold a budget (tables.party_types, less money leaving the system)."""
+    return [IMPACT_PREFIX + p for p in party_types(ctx.result) if p not in EXCLUDED_PARTIES]
+
+
 def party_columns(ctx: Context) -> list[str]:
     """Parties whose net money some scenario moves detectably against the reference (all with one scenario)."""
-    columns = [c for c in ctx.result.outcomes.columns if c.startswith(IMPACT_PREFIX)]
-    columns = [c for c in columns if c.removeprefix(IMPACT_PREFIX) not in EXCLUDED_PARTIES]
+    columns = budget_columns(ctx)
     if not ctx.others:
         return columns
     return [c for c in columns if any(cc.difference(ctx.runs, c, s, ctx.reference).detectable for s in ctx.others)]
@@ -69,13 +73,12 @@ def party_columns(ctx: Context) -> list[str]:
 def ranking_table(ctx: Context, columns: list[str]) -> pd.DataFrame:
     """Rows: outcomes; columns: scenarios; cells: the mean and its rank (#1 is best; equal ranks: no detectable
     difference)."""
-    outcomes = ctx.result.outcomes
     rows = []
     for column in columns:
         ranks = cc.ranks(ctx.runs, column, ctx.scenarios)
         row = {_("outcome"): short_label(column)}
         for scenario in ctx.scenarios:
-            mean = mean_ci(outcomes.loc[outcomes["scenario"] == scenario, column])[1]
+            mean = mean_ci(ctx.runs[scenario][column])[1] if scenario in ctx.runs else float("nan")
             rank = f" · #{ranks[scenario]}" if scenario in ranks else ""
             row[scenario] = fmt(mean, unit(column)) + rank
         rows.append(row)
@@ -118,11 +121,9 @@ def _party_amounts(diffs: list[Difference]) -> str:
 
 def trade_offs(ctx: Context) -> list[str]:
     """Who pays and who gains: in the reference against no innovation, then each scenario against the reference."""
-    outcomes = ctx.result.outcomes
-    columns = [c for c in outcomes.columns if c.startswith(IMPACT_PREFIX)]
-    columns = [c for c in columns if c.removeprefix(IMPACT_PREFIX) not in EXCLUDED_PARTIES]
+    columns = budget_columns(ctx)
     items = []
-    ref_rows = outcomes[outcomes["scenario"] == ctx.reference]
+    ref_rows = ctx.runs[ctx.reference]
     against_none = []
     for column in columns:
         _n, mean, low, high = mean_ci(ref_rows[column])

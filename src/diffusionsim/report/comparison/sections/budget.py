@@ -18,7 +18,7 @@ MILLION = 1e6
 
 
 def section(ctx: Context) -> list[Section]:
-    table = budget.yearly_table(ctx.result.timeseries, ctx.scenarios)
+    table = ctx.budget
     parties = moving(table)
     if not parties:
         return []
@@ -101,7 +101,7 @@ def wide(table: pd.DataFrame, ctx: Context, diff: bool) -> pd.DataFrame:
 
 def break_even_table(ctx: Context, parties: list[str]) -> pd.DataFrame:
     """One row per party, one column per scenario: the break-even year, or why there is none."""
-    frame = budget.break_even(ctx.result.timeseries, ctx.scenarios).set_index(["party", "scenario"])
+    frame = ctx.break_even.set_index(["party", "scenario"])
     rows = []
     for name in parties:
         row = {_("party type"): party(name)}

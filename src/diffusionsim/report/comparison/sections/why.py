@@ -26,7 +26,7 @@ from ..context import Context
 from ..document import Items, Section, Text
 from ..labels import IMPACT_PREFIX, party
 from ..numbers import euros, fmt_ci
-from .brief import EXCLUDED_PARTIES
+from .brief import budget_columns
 
 CONTRACTED = "contracted_share:"
 ADOPTION, PUBLIC = "implemented_10y", "public_money_spent"
@@ -70,11 +70,8 @@ def public_money(ctx: Context, scenario: str) -> str | None:
     spent = cc.difference(ctx.runs, PUBLIC, scenario, ref)
     if not (spent.clear and spent.mean > 0):
         return None
-    columns = [c for c in outcomes.columns if c.startswith(IMPACT_PREFIX)]
-    gains = [cc.difference(ctx.runs, c, scenario, ref) for c in columns]
-    gains = [
-        d for d in gains if d.clear and d.mean > 0 and d.column.removeprefix(IMPACT_PREFIX) not in EXCLUDED_PARTIES
-    ]
+    gains = [cc.difference(ctx.runs, c, scenario, ref) for c in budget_columns(ctx)]
+    gains = [d for d in gains if d.clear and d.mean > 0]
     gains = sorted(gains, key=lambda d: -d.mean)[:MOST_NAMED]
     text = _("{scenario} spends {amount} more public money than {reference}.").format(
         scenario=scenario, amount=euros(spent.mean), reference=ref
